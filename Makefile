@@ -1,0 +1,51 @@
+# The two commands a newcomer needs: `make run` and `make test`. Each sets up what it needs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help run test test-fast lint format check bench css clean
+
+help:
+	@echo "make run    set up .venv, migrate, seed EMPAC content, serve http://$(HOST):$(PORT)"
+	@echo "make test   set up .venv with test tools and run the whole suite"
+	@echo "make lint   ruff check and format check"
+	@echo "make format ruff fix and format"
+	@echo "make bench  benchmark the site under gunicorn with wrk (writes docs/benchmarks.md)"
+
+# The venv is rebuilt when pyproject.toml changes; the stamp records what was installed.
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test,dev]'
+	@touch $@
+
+run: $(VENV)/.installed
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_empac
+	$(MANAGE) ensure_dev_curator
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: $(VENV)/.installed
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: $(VENV)/.installed
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .test-media

@@ -1,0 +1,238 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+
+class Publishable(models.Model):
+    """Draft/published state shared by everything the public can see."""
+
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+
+class Theme(Publishable):
+    """One of the six serious and organised crime priority themes."""
+
+    position = models.PositiveSmallIntegerField(
+        unique=True, help_text="Order in which the sources list the theme (1–6)."
+    )
+    short_name = models.CharField(
+        max_length=120, help_text="Short form, e.g. “Understanding international links”."
+    )
+    full_name = models.CharField(
+        max_length=255, help_text="Wording used in the progress reports’ numbered list."
+    )
+    alternative_wording = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Longer phrasing used in the collaboration’s news post.",
+    )
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("collaboration:theme-detail", kwargs={"slug": self.slug})
+
+
+class Organisation(Publishable):
+    class Kind(models.TextChoices):
+        POLICE_FORCE = "police_force", "Police force"
+        PCC = "pcc", "Police and Crime Commissioner’s office"
+        ROCU = "rocu", "Regional organised crime unit"
+        UNIVERSITY = "university", "University"
+        OTHER = "other", "Other body"
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=40, blank=True, help_text="e.g. DMU, EMSOU.")
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
+    is_member = models.BooleanField(
+        "member of the collaboration", default=False, db_index=True
+    )
+    website = models.URLField(blank=True)
+    description = models.TextField(blank=True)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-is_member", "kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("collaboration:organisation-detail", kwargs={"slug": self.slug})
+
+
+class Person(Publishable):
+    honorific = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="Title or rank as the sources give it: Professor, Dr, DCC, PCC, Supt …",
+    )
+    name = models.CharField(
+        max_length=200, help_text="As the sources give it; some give only a surname."
+    )
+    slug = models.SlugField(max_length=200, unique=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+    )
+    biography = models.TextField(blank=True)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.honorific} {self.name}".strip()
+
+    def get_absolute_url(self) -> str:
+        return reverse("collaboration:person-detail", kwargs={"slug": self.slug})
+
+
+class RoleQuerySet(models.QuerySet):
+    def current(self, on=None):
+        """Roles held on the given date (today by default): started, and not yet ended."""
+        on = on or timezone.localdate()
+        return self.filter(
+            Q(start_date__isnull=True) | Q(start_date__lte=on),
+            Q(end_date__isnull=True) | Q(end_date__gt=on),
+        )
+
+    def past(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(end_date__lte=on)
+
+    def leads(self):
+        return self.filter(kind__in=Role.LEAD_KINDS)
+
+    def published(self):
+        return self.filter(person__status=Status.PUBLISHED)
+
+
+class Role(models.Model):
+    """A position a person holds in the collaboration, dated where the sources allow."""
+
+    class Kind(models.TextChoices):
+        OPERATIONAL_LEAD = "operational_lead", "Operational lead"
+        ACADEMIC_LEAD = "academic_lead", "Academic lead"
+        STRATEGIC_LEAD = "strategic_lead", "Strategic lead"
+        THEME_LEAD = "theme_lead", "Theme lead"
+        RESEARCHER = "researcher", "Researcher or contributor"
+
+    LEAD_KINDS = (
+        Kind.OPERATIONAL_LEAD,
+        Kind.ACADEMIC_LEAD,
+        Kind.STRATEGIC_LEAD,
+        Kind.THEME_LEAD,
+    )
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
+    kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
+    title = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="What the role is, in words, e.g. “Operational lead for SOC research”.",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="roles",
+        help_text="The organisation the person holds this role for, if any.",
+    )
+    theme = models.ForeignKey(
+        Theme,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="roles",
+        help_text="For a theme lead, or work tied to one theme.",
+    )
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    dates_note = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="How the dates are known, e.g. “named in the November 2020 report”.",
+    )
+    source = models.ForeignKey(
+        "reports.Report",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="recorded_roles",
+        help_text="The document that records this role.",
+    )
+
+    objects = RoleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "-start_date", "person__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="role_ends_after_it_starts",
+                violation_error_message="A role cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.get_kind_display()}"
+
+    def is_current(self, on=None) -> bool:
+        on = on or timezone.localdate()
+        started = self.start_date is None or self.start_date <= on
+        not_ended = self.end_date is None or self.end_date > on
+        return started and not_ended
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The end date must be on or after the start date."})
+        if self.kind == self.Kind.THEME_LEAD and not self.theme_id:
+            raise ValidationError({"theme": "A theme lead needs a theme."})

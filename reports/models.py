@@ -1,0 +1,274 @@
+import calendar
+
+from django.db import models
+from django.urls import reverse
+from taggit.managers import TaggableManager
+
+from collaboration.models import (
+    Organisation,
+    Person,
+    Publishable,
+    PublishableQuerySet,
+    Status,
+    Theme,
+)
+
+from .validators import validate_pdf
+
+
+class ReportQuerySet(PublishableQuerySet):
+    def for_theme(self, theme):
+        return self.filter(themes=theme)
+
+    def newest_first(self):
+        return self.order_by(models.F("published_on").desc(nulls_last=True), "-id")
+
+
+class Report(Publishable):
+    class Kind(models.TextChoices):
+        INTERIM = "interim", "Interim report"
+        PROGRESS = "progress", "Progress report"
+        NEWS = "news", "News"
+        PRESS = "press", "Press coverage"
+
+    class DatePrecision(models.TextChoices):
+        DAY = "day", "Day"
+        MONTH = "month", "Month"
+        YEAR = "year", "Year"
+
+    title = models.CharField(max_length=255)
+    slug = models.SlugField(max_length=255, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, db_index=True)
+    published_on = models.DateField(
+        null=True, blank=True, help_text="Publication date, as precise as the sources allow."
+    )
+    date_precision = models.CharField(
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="How much of the date is known: a report dated “December 2020” is month.",
+    )
+    primary_theme = models.ForeignKey(
+        Theme,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="primary_reports",
+    )
+    themes = models.ManyToManyField(Theme, blank=True, related_name="reports")
+    summary = models.TextField(blank=True, help_text="A short summary in the project’s words.")
+    body = models.TextField(blank=True)
+    pdf = models.FileField(
+        "PDF file", upload_to="reports/%Y/", blank=True, validators=[validate_pdf]
+    )
+    pdf_size = models.PositiveIntegerField(
+        null=True, blank=True, editable=False, help_text="Bytes, recorded when the PDF is saved."
+    )
+    source_url = models.URLField(
+        "original source address", max_length=500, blank=True
+    )
+    authors = models.ManyToManyField(Person, blank=True, related_name="reports")
+    organisations = models.ManyToManyField(
+        Organisation, blank=True, related_name="reports"
+    )
+    listed_reports = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="listed_in",
+        help_text="Reports this item lists or links to (a news post’s report list).",
+    )
+    provenance = models.TextField(
+        blank=True,
+        help_text="What the sources say about this item where they differ or are incomplete.",
+    )
+    tags = TaggableManager(blank=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = [models.F("published_on").desc(nulls_last=True), "-id"]
+        indexes = [
+            models.Index(fields=["status", "-published_on", "-id"], name="report_public_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:report-detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        if self.pdf:
+            try:
+                self.pdf_size = self.pdf.size
+            except (OSError, ValueError):
+                self.pdf_size = None
+        else:
+            self.pdf_size = None
+        super().save(*args, **kwargs)
+
+    @property
+    def display_date(self) -> str:
+        """The date as precisely as it is known: “2 December 2015”, “December 2020”, “2021”."""
+        if not self.published_on:
+            return "Date not stated"
+        d = self.published_on
+        if self.date_precision == self.DatePrecision.YEAR:
+            return str(d.year)
+        if self.date_precision == self.DatePrecision.MONTH:
+            return f"{calendar.month_name[d.month]} {d.year}"
+        return f"{d.day} {calendar.month_name[d.month]} {d.year}"
+
+
+class Recommendation(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="recommendations")
+    number = models.PositiveSmallIntegerField()
+    heading = models.CharField(max_length=255)
+    explanation = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["report", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "number"],
+                name="recommendation_number_unique_per_report",
+                violation_error_message="This report already has a recommendation with that number.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.heading}"
+
+
+class AlignmentRow(models.Model):
+    """A row of a report's “alignment of effort and evidence opportunities” table."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="alignment_rows")
+    position = models.PositiveSmallIntegerField(default=0)
+    approach = models.CharField(max_length=255)
+    activity = models.TextField()
+    asset = models.TextField(help_text="Who or what can supply the evidence or effort.")
+
+    class Meta:
+        ordering = ["report", "position", "id"]
+        verbose_name = "alignment of effort and evidence row"
+
+    def __str__(self) -> str:
+        return self.approach
+
+
+class GapAnalysisQuerySet(PublishableQuerySet):
+    def published(self):
+        # An analysis drawn from a report is public only while that report is.
+        return super().published().exclude(report__status=Status.DRAFT)
+
+
+class GapAnalysis(Publishable):
+    title = models.CharField(max_length=255)
+    slug = models.SlugField(max_length=255, unique=True)
+    report = models.ForeignKey(
+        Report,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="gap_analyses",
+        help_text="The report this analysis comes from.",
+    )
+    themes = models.ManyToManyField(Theme, blank=True, related_name="gap_analyses")
+    summary = models.TextField(blank=True)
+    table_caption = models.CharField(
+        max_length=255, blank=True, help_text="Caption of the comparison table."
+    )
+    first_side = models.CharField(
+        max_length=80, help_text="Heading of the first compared column, e.g. “Police”."
+    )
+    second_side = models.CharField(
+        max_length=80, help_text="Heading of the second compared column, e.g. “OCG”."
+    )
+
+    objects = GapAnalysisQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "gap analyses"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:gapanalysis-detail", kwargs={"slug": self.slug})
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip().lstrip("·•-–").strip() for line in text.splitlines() if line.strip()]
+
+
+class ComparisonRow(models.Model):
+    analysis = models.ForeignKey(
+        GapAnalysis, on_delete=models.CASCADE, related_name="comparison_rows"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    dimension = models.CharField(max_length=120)
+    first_side_items = models.TextField(help_text="One characteristic per line.")
+    second_side_items = models.TextField(help_text="One characteristic per line.")
+
+    class Meta:
+        ordering = ["analysis", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.dimension
+
+    @property
+    def first_side_list(self) -> list[str]:
+        return _lines(self.first_side_items)
+
+    @property
+    def second_side_list(self) -> list[str]:
+        return _lines(self.second_side_items)
+
+
+class KnowledgeGapQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(analysis__in=GapAnalysis.objects.published())
+
+    def open(self):
+        return self.exclude(
+            status__in=[KnowledgeGap.Status.ANSWERED, KnowledgeGap.Status.SUPERSEDED]
+        )
+
+
+class KnowledgeGap(models.Model):
+    """An open question: something policing does not yet know."""
+
+    class Status(models.TextChoices):
+        IDENTIFIED = "identified", "Identified"
+        SCOPED = "scoped", "Scoped"
+        BEING_RESEARCHED = "being_researched", "Being researched"
+        ANSWERED = "answered", "Answered"
+        SUPERSEDED = "superseded", "Superseded"
+
+    analysis = models.ForeignKey(
+        GapAnalysis, on_delete=models.CASCADE, related_name="knowledge_gaps"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    question = models.CharField(max_length=255)
+    detail = models.TextField(blank=True)
+    theme = models.ForeignKey(
+        Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="knowledge_gaps"
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.IDENTIFIED, db_index=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = KnowledgeGapQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["analysis", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.question
+
+    def is_open(self) -> bool:
+        return self.status not in {self.Status.ANSWERED, self.Status.SUPERSEDED}

@@ -1,0 +1,56 @@
+import os
+
+import pytest
+from django.contrib.auth.models import Group
+
+from tests import factories
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _require_postgres(django_db_setup, django_db_blocker):
+    """With REQUIRE_POSTGRES=1 (CI's second leg) the suite fails unless it really runs there."""
+    if os.environ.get("REQUIRE_POSTGRES") != "1":
+        return
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        vendor = connection.vendor
+    if vendor != "postgresql":
+        pytest.fail(
+            f"REQUIRE_POSTGRES=1 but the tests are running on {vendor}; "
+            "set DATABASE_URL to a postgres:// URL.",
+            pytrace=False,
+        )
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def curator(db):
+    user = factories.UserFactory(username="cora", is_staff=True)
+    user.groups.add(Group.objects.get(name="Curators"))
+    return user
+
+
+@pytest.fixture
+def curator_client(client, curator):
+    client.force_login(curator)
+    return client
+
+
+@pytest.fixture
+def theme(db):
+    return factories.ThemeFactory()
+
+
+@pytest.fixture
+def published_report(db, theme):
+    return factories.ReportFactory(primary_theme=theme, themes=[theme])
+
+
+@pytest.fixture
+def draft_report(db, theme):
+    return factories.ReportFactory(status="draft", primary_theme=theme, themes=[theme])

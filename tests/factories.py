@@ -1,0 +1,159 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from factory.django import DjangoModelFactory
+
+from collaboration.models import Organisation, Person, Role, Status, Theme
+from involvement.models import InterestRegistration
+from reports.models import (
+    AlignmentRow,
+    ComparisonRow,
+    GapAnalysis,
+    KnowledgeGap,
+    Recommendation,
+    Report,
+)
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class ThemeFactory(DjangoModelFactory):
+    class Meta:
+        model = Theme
+
+    position = factory.Sequence(lambda n: 100 + n)
+    short_name = factory.Sequence(lambda n: f"Theme {n}")
+    full_name = factory.LazyAttribute(lambda o: f"{o.short_name} in full")
+    slug = factory.Sequence(lambda n: f"theme-{n}")
+    description = "A priority theme."
+    status = Status.PUBLISHED
+
+
+class OrganisationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    slug = factory.Sequence(lambda n: f"organisation-{n}")
+    kind = Organisation.Kind.UNIVERSITY
+    is_member = True
+    status = Status.PUBLISHED
+
+
+class PersonFactory(DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    honorific = "Dr"
+    name = factory.Sequence(lambda n: f"Person {n}")
+    slug = factory.Sequence(lambda n: f"person-{n}")
+    organisation = factory.SubFactory(OrganisationFactory)
+    status = Status.PUBLISHED
+
+
+class RoleFactory(DjangoModelFactory):
+    class Meta:
+        model = Role
+
+    person = factory.SubFactory(PersonFactory)
+    kind = Role.Kind.RESEARCHER
+
+
+class ReportFactory(DjangoModelFactory):
+    class Meta:
+        model = Report
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Progress report {n}")
+    slug = factory.Sequence(lambda n: f"progress-report-{n}")
+    kind = Report.Kind.PROGRESS
+    published_on = factory.Sequence(lambda n: datetime.date(2020, 1, 1) + datetime.timedelta(n))
+    summary = "What the report found, in brief."
+    body = "The report in full."
+    status = Status.PUBLISHED
+
+    @factory.post_generation
+    def themes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.themes.set(extracted)
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.set(extracted)
+
+
+class RecommendationFactory(DjangoModelFactory):
+    class Meta:
+        model = Recommendation
+
+    report = factory.SubFactory(ReportFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    heading = factory.Sequence(lambda n: f"We do thing {n}.")
+    explanation = "Why and how."
+
+
+class AlignmentRowFactory(DjangoModelFactory):
+    class Meta:
+        model = AlignmentRow
+
+    report = factory.SubFactory(ReportFactory)
+    approach = "Place based evaluations"
+    activity = "Evaluations and scoping"
+    asset = "Existing findings"
+
+
+class GapAnalysisFactory(DjangoModelFactory):
+    class Meta:
+        model = GapAnalysis
+
+    title = factory.Sequence(lambda n: f"Gap analysis {n}")
+    slug = factory.Sequence(lambda n: f"gap-analysis-{n}")
+    report = factory.SubFactory(ReportFactory)
+    first_side = "Police"
+    second_side = "OCG"
+    status = Status.PUBLISHED
+
+
+class ComparisonRowFactory(DjangoModelFactory):
+    class Meta:
+        model = ComparisonRow
+
+    analysis = factory.SubFactory(GapAnalysisFactory)
+    dimension = "Focus"
+    first_side_items = "Reactive\nHistorical"
+    second_side_items = "Forward-looking\nHorizon-scanning"
+
+
+class KnowledgeGapFactory(DjangoModelFactory):
+    class Meta:
+        model = KnowledgeGap
+
+    analysis = factory.SubFactory(GapAnalysisFactory)
+    question = factory.Sequence(lambda n: f"What do we not know, number {n}?")
+
+
+class InterestRegistrationFactory(DjangoModelFactory):
+    class Meta:
+        model = InterestRegistration
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Researcher {n}")
+    email = factory.Sequence(lambda n: f"researcher{n}@uni.example.ac.uk")
+    institution = "University of Example"
+    discipline = "criminology"
+    consent = True
+
+    @factory.post_generation
+    def themes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.themes.set(extracted)
