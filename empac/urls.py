@@ -8,6 +8,9 @@ admin.site.index_title = "Content and registrations"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("involvement.urls")),
+    path("", include("reports.urls")),
+    path("", include("collaboration.urls")),
 ]
 
 if settings.DEBUG:
