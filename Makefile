@@ -17,6 +17,7 @@ help:
 	@echo "make test   set up .venv with test tools and run the whole suite"
 	@echo "make lint   ruff check and format check"
 	@echo "make format ruff fix and format"
+	@echo "make css    rebuild static/css/site.css from static/scss (needs npm)"
 	@echo "make bench  benchmark the site under gunicorn with wrk (writes docs/benchmarks.md)"
 
 # The venv is rebuilt when pyproject.toml changes; the stamp records what was installed.
@@ -46,6 +47,11 @@ format: $(VENV)/.installed
 check: $(VENV)/.installed
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
+
+# Rebuild static/css/site.css from static/scss (GOV.UK Frontend + our brand); needs npm.
+css:
+	npm ci --no-audit --no-fund
+	npm run build:css
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .test-media
