@@ -159,6 +159,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SITE_NAME = os.environ.get("EMPAC_SITE_NAME", "EMPAC serious and organised crime research")
 
+# The privacy notice's version, shown on /privacy/ and stored with each interest
+# registration; change it whenever the notice's wording changes.
+PRIVACY_NOTICE_VERSION = "2025-01"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
