@@ -33,7 +33,14 @@ run: $(VENV)/.installed
 	$(MANAGE) ensure_dev_curator
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-test: $(VENV)/.installed
+# npm test tools (the Nu HTML Checker in vnu-jar), reinstalled when the lock file changes.
+# Without npm the HTML validity test skips, so this step does too.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: skipping node_modules (HTML validation will be skipped)"; fi
+
+test: $(VENV)/.installed node_modules/.installed
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
