@@ -1,0 +1,181 @@
+from django.conf import settings
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.generic import DetailView, ListView, TemplateView
+
+from reports.models import GapAnalysis, KnowledgeGap, Report
+
+from .models import Organisation, Person, Role, Status, Theme
+
+# Bounded related lists: a page never grows with the number of rows behind it.
+LATEST_REPORTS_ON_HOME = 5
+RELATED_REPORTS_LIMIT = 10
+
+
+def themes_with_counts():
+    """Published themes, each with how many published reports it has."""
+    return Theme.objects.published().annotate(
+        report_count=Count("reports", filter=Q(reports__status=Status.PUBLISHED), distinct=True)
+    )
+
+
+def current_first(roles):
+    """Order roles so those held today come first, then by the model's ordering."""
+    today = timezone.localdate()
+    return roles.annotate(
+        is_past=Case(
+            When(
+                (Q(start_date__isnull=True) | Q(start_date__lte=today))
+                & (Q(end_date__isnull=True) | Q(end_date__gt=today)),
+                then=Value(0),
+            ),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    ).order_by("is_past", "kind", "-start_date", "person__name")
+
+
+def public_roles():
+    return Role.objects.published().select_related("person", "organisation", "theme")
+
+
+class HomeView(TemplateView):
+    template_name = "collaboration/home.html"
+
+    def get_context_data(self, **kwargs):
+        latest = Report.objects.published().newest_first().select_related("primary_theme")
+        return super().get_context_data(
+            themes=themes_with_counts(),
+            latest_reports=latest[:LATEST_REPORTS_ON_HOME],
+            **kwargs,
+        )
+
+
+class ThemeListView(ListView):
+    template_name = "collaboration/theme_list.html"
+    context_object_name = "themes"
+
+    def get_queryset(self):
+        open_gaps = KnowledgeGap.objects.published().open()
+        return themes_with_counts().annotate(
+            open_gap_count=Count(
+                "knowledge_gaps", filter=Q(knowledge_gaps__in=open_gaps), distinct=True
+            )
+        )
+
+
+class ThemeDetailView(ListView):
+    """A theme and its reports, newest first, a page at a time (?page=)."""
+
+    template_name = "collaboration/theme_detail.html"
+    paginate_by = 20
+
+    def get(self, request, *args, **kwargs):
+        self.theme = get_object_or_404(Theme.objects.published(), slug=kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return Report.objects.published().for_theme(self.theme).newest_first()
+
+    def get_context_data(self, **kwargs):
+        theme = self.theme
+        gaps = (
+            KnowledgeGap.objects.published()
+            .open()
+            .filter(Q(theme=theme) | Q(theme__isnull=True, analysis__themes=theme))
+            .select_related("analysis")
+            .distinct()
+        )
+        return super().get_context_data(
+            theme=theme,
+            gap_analyses=GapAnalysis.objects.published().filter(themes=theme),
+            open_gaps=gaps,
+            roles=current_first(public_roles().filter(theme=theme)),
+            **kwargs,
+        )
+
+
+class OrganisationListView(ListView):
+    """Member organisations first, then others; each group by kind, then by name."""
+
+    template_name = "collaboration/organisation_list.html"
+    context_object_name = "organisations"
+
+    def get_queryset(self):
+        kind_order = Case(
+            *(When(kind=kind, then=Value(i)) for i, kind in enumerate(Organisation.Kind.values)),
+            output_field=IntegerField(),
+        )
+        return (
+            Organisation.objects.published()
+            .annotate(kind_order=kind_order)
+            .order_by("-is_member", "kind_order", "name")
+            .prefetch_related(
+                Prefetch("roles", queryset=current_first(public_roles())),
+                Prefetch("people", queryset=Person.objects.published()),
+            )
+        )
+
+
+class OrganisationDetailView(DetailView):
+    template_name = "collaboration/organisation_detail.html"
+    context_object_name = "organisation"
+
+    def get_queryset(self):
+        return Organisation.objects.published()
+
+    def get_context_data(self, **kwargs):
+        organisation = self.object
+        reports = Report.objects.published().filter(organisations=organisation)
+        return super().get_context_data(
+            roles=current_first(public_roles().filter(organisation=organisation)),
+            people=organisation.people.published(),
+            reports=reports.newest_first()[:RELATED_REPORTS_LIMIT],
+            report_count=reports.count(),
+            **kwargs,
+        )
+
+
+class PersonListView(ListView):
+    """Current leads first; then everyone, with each role and its dates."""
+
+    template_name = "collaboration/person_list.html"
+    context_object_name = "people"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return (
+            Person.objects.published()
+            .select_related("organisation")
+            .prefetch_related(Prefetch("roles", queryset=current_first(public_roles())))
+        )
+
+    def get_context_data(self, **kwargs):
+        leads = public_roles().current().leads().order_by("kind", "person__name")
+        return super().get_context_data(current_leads=leads, **kwargs)
+
+
+class PersonDetailView(DetailView):
+    template_name = "collaboration/person_detail.html"
+    context_object_name = "person"
+
+    def get_queryset(self):
+        return Person.objects.published().select_related("organisation")
+
+    def get_context_data(self, **kwargs):
+        person = self.object
+        reports = Report.objects.published().filter(authors=person)
+        return super().get_context_data(
+            roles=current_first(person.roles.select_related("organisation", "theme")),
+            reports=reports.newest_first()[:RELATED_REPORTS_LIMIT],
+            report_count=reports.count(),
+            **kwargs,
+        )
+
+
+class PrivacyNoticeView(TemplateView):
+    template_name = "pages/privacy.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(version=settings.PRIVACY_NOTICE_VERSION, **kwargs)

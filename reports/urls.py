@@ -1,7 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "reports"
 
-urlpatterns = []
+urlpatterns = [
+    path("reports/", views.ReportListView.as_view(), name="report-list"),
+    path("reports/<slug:slug>/", views.ReportDetailView.as_view(), name="report-detail"),
+    path("gap-analyses/", views.GapAnalysisListView.as_view(), name="gapanalysis-list"),
+    path(
+        "gap-analyses/<slug:slug>/",
+        views.GapAnalysisDetailView.as_view(),
+        name="gapanalysis-detail",
+    ),
+]

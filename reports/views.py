@@ -1,0 +1,115 @@
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Prefetch, Q
+from django.views.generic import DetailView, ListView
+from taggit.models import TaggedItem
+
+from collaboration.models import Organisation, Person, Theme
+
+from .filters import ReportFilterForm
+from .models import GapAnalysis, KnowledgeGap, Report
+
+RELATED_REPORTS_LIMIT = 5
+LISTED_REPORTS_LIMIT = 20
+
+
+def published_themes():
+    return Prefetch("themes", queryset=Theme.objects.published())
+
+
+class ReportListView(ListView):
+    """Published reports, newest first, narrowed by the filters in the query string."""
+
+    template_name = "reports/report_list.html"
+    context_object_name = "reports"
+    paginate_by = 20
+
+    def get_queryset(self):
+        published = Report.objects.published()
+        self.filter_form = ReportFilterForm(self.request.GET, reports=published)
+        reports = self.filter_form.filter(published)
+        return reports.newest_first().prefetch_related(published_themes())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter_form=self.filter_form, **kwargs)
+
+
+class ReportDetailView(DetailView):
+    template_name = "reports/report_detail.html"
+    context_object_name = "report"
+
+    def get_queryset(self):
+        return (
+            Report.objects.published()
+            .select_related("primary_theme")
+            .prefetch_related(
+                published_themes(),
+                "tags",
+                "recommendations",
+                "alignment_rows",
+                Prefetch(
+                    "authors", queryset=Person.objects.published().select_related("organisation")
+                ),
+                Prefetch("organisations", queryset=Organisation.objects.published()),
+                Prefetch("gap_analyses", queryset=GapAnalysis.objects.published()),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        report = self.object
+        others = Report.objects.published().exclude(pk=report.pk).newest_first()
+        return super().get_context_data(
+            related_reports=self.related_reports(report, others),
+            listed_reports=others.filter(listed_in=report)[:LISTED_REPORTS_LIMIT],
+            listed_in=others.filter(listed_reports=report)[:LISTED_REPORTS_LIMIT],
+            **kwargs,
+        )
+
+    @staticmethod
+    def related_reports(report, others):
+        """A few of the newest published reports sharing a theme or a tag with this one."""
+        theme_ids = [theme.pk for theme in report.themes.all()]
+        tag_ids = [tag.pk for tag in report.tags.all()]
+        if not theme_ids and not tag_ids:
+            return others.none()
+        sharing_theme = Report.themes.through.objects.filter(theme_id__in=theme_ids)
+        sharing_tag = TaggedItem.objects.filter(
+            tag_id__in=tag_ids, content_type=ContentType.objects.get_for_model(Report)
+        )
+        return others.filter(
+            Q(pk__in=sharing_theme.values("report_id")) | Q(pk__in=sharing_tag.values("object_id"))
+        )[:RELATED_REPORTS_LIMIT]
+
+
+class GapAnalysisListView(ListView):
+    template_name = "reports/gapanalysis_list.html"
+    context_object_name = "analyses"
+
+    def get_queryset(self):
+        open_gaps = KnowledgeGap.objects.open()
+        return (
+            GapAnalysis.objects.published()
+            .select_related("report")
+            .prefetch_related(published_themes())
+            .annotate(
+                gap_count=Count("knowledge_gaps", distinct=True),
+                open_gap_count=Count(
+                    "knowledge_gaps", filter=Q(knowledge_gaps__in=open_gaps), distinct=True
+                ),
+            )
+        )
+
+
+class GapAnalysisDetailView(DetailView):
+    template_name = "reports/gapanalysis_detail.html"
+    context_object_name = "analysis"
+
+    def get_queryset(self):
+        return (
+            GapAnalysis.objects.published()
+            .select_related("report")
+            .prefetch_related(
+                published_themes(),
+                "comparison_rows",
+                Prefetch("knowledge_gaps", queryset=KnowledgeGap.objects.select_related("theme")),
+            )
+        )

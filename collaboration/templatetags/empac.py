@@ -1,0 +1,61 @@
+"""Site-wide template helpers: the header navigation and page-number links."""
+
+from django import template
+from django.urls import reverse
+
+register = template.Library()
+
+# (label, URL name, URL names that count as being in that section)
+NAVIGATION = [
+    ("Themes", "collaboration:theme-list", {"collaboration:theme-detail"}),
+    ("Reports", "reports:report-list", {"reports:report-detail"}),
+    ("Gap analyses", "reports:gapanalysis-list", {"reports:gapanalysis-detail"}),
+    ("Partners", "collaboration:organisation-list", {"collaboration:organisation-detail"}),
+    ("People", "collaboration:person-list", {"collaboration:person-detail"}),
+    ("About", "collaboration:about", set()),
+    ("Get involved", "involvement:register", set()),
+]
+
+
+@register.inclusion_tag("includes/navigation.html", takes_context=True)
+def site_navigation(context):
+    """The header links, marking the current page (aria-current) and its section."""
+    match = getattr(context.get("request"), "resolver_match", None)
+    here = match.view_name if match else ""
+    items = [
+        {
+            "text": text,
+            "href": reverse(name),
+            "current": here == name,
+            "active": here in section,
+        }
+        for text, name, section in NAVIGATION
+    ]
+    return {"items": items}
+
+
+@register.simple_tag
+def page_links(page_obj, on_each_side=1, on_ends=1):
+    """Page numbers around the current one, with the paginator's ellipsis between runs."""
+    paginator = page_obj.paginator
+    return [
+        None if number == paginator.ELLIPSIS else number
+        for number in paginator.get_elided_page_range(
+            page_obj.number, on_each_side=on_each_side, on_ends=on_ends
+        )
+    ]
+
+
+GAP_STATUS_COLOURS = {
+    "identified": "blue",
+    "scoped": "purple",
+    "being_researched": "yellow",
+    "answered": "green",
+    "superseded": "grey",
+}
+
+
+@register.filter
+def gap_tag_colour(status):
+    """The GOV.UK tag colour modifier for a knowledge gap's status."""
+    return GAP_STATUS_COLOURS.get(status, "grey")

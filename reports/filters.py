@@ -1,0 +1,82 @@
+"""The reports index filters: a plain GET form, so filtered lists are shareable URLs."""
+
+from django import forms
+from django.contrib.contenttypes.models import ContentType
+from taggit.models import Tag
+
+from collaboration.models import Organisation, Theme
+
+from .models import Report
+
+
+class SlugChoiceField(forms.ModelChoiceField):
+    """Choose by slug so filter URLs read well and survive renumbering."""
+
+    def __init__(self, queryset, **kwargs):
+        super().__init__(queryset, to_field_name="slug", required=False, **kwargs)
+
+
+class ReportFilterForm(forms.Form):
+    """Filters read from the query string.
+
+    A value that matches nothing is reported back to the reader and left out of
+    the filtering, so a stale or mistyped link still shows results.
+    """
+
+    theme = SlugChoiceField(Theme.objects.none(), empty_label="All themes")
+    kind = forms.ChoiceField(required=False)
+    year = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    tag = SlugChoiceField(Tag.objects.none(), empty_label="All tags")
+    organisation = SlugChoiceField(Organisation.objects.none(), empty_label="All organisations")
+
+    invalid_messages = {
+        "theme": "There is no theme with that name; showing reports on every theme.",
+        "kind": "That is not a kind of report; showing every kind.",
+        "year": "There are no reports from that year; showing every year.",
+        "tag": "There is no tag with that name; showing reports with any tag.",
+        "organisation": "There is no organisation with that name; showing every organisation.",
+    }
+
+    def __init__(self, *args, reports, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = self.fields
+        fields["theme"].queryset = Theme.objects.published()
+        fields["kind"].choices = [("", "All kinds"), *Report.Kind.choices]
+        years = reports.dates("published_on", "year", order="DESC")
+        fields["year"].choices = [("", "All years")] + [(d.year, d.year) for d in years]
+        # Only tags on published reports, so a draft's tags never show.
+        fields["tag"].queryset = Tag.objects.filter(
+            taggit_taggeditem_items__content_type=ContentType.objects.get_for_model(Report),
+            taggit_taggeditem_items__object_id__in=reports.values("pk"),
+        ).distinct()
+        fields["organisation"].queryset = Organisation.objects.published().order_by("name")
+        for name, field in fields.items():
+            field.error_messages["invalid_choice"] = self.invalid_messages[name]
+
+    def filter(self, reports):
+        """Apply the filters that are valid; ignore the rest (their errors explain why)."""
+        self.is_valid()
+        data = self.cleaned_data
+        if data.get("theme"):
+            reports = reports.filter(themes=data["theme"])
+        if data.get("kind"):
+            reports = reports.filter(kind=data["kind"])
+        if data.get("year"):
+            reports = reports.filter(published_on__year=data["year"])
+        if data.get("tag"):
+            reports = reports.filter(tags=data["tag"])
+        if data.get("organisation"):
+            reports = reports.filter(organisations=data["organisation"])
+        return reports
+
+    @property
+    def active_filters(self):
+        """(label, value) for each valid filter in use, to describe the results."""
+        descriptions = []
+        for name, value in self.cleaned_data.items():
+            if value in (None, ""):
+                continue
+            if name == "kind":
+                value = Report.Kind(value).label
+            descriptions.append((name.capitalize(), value))
+        return descriptions
