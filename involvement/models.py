@@ -1,6 +1,9 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from collaboration.models import Theme
 
@@ -22,7 +25,17 @@ class Discipline(models.TextChoices):
 
 class InterestRegistrationQuerySet(models.QuerySet):
     def pending_notification(self):
-        return self.filter(notified_at__isnull=True)
+        """Registrations whose curator notice or acknowledgement has not gone out yet."""
+        return self.filter(
+            models.Q(notified_at__isnull=True) | models.Q(acknowledged_at__isnull=True)
+        )
+
+    def for_email(self, email: str):
+        return self.filter(email__iexact=email.strip())
+
+    def due_for_purge(self, *, now=None, retention_days: int):
+        cutoff = (now or timezone.now()) - datetime.timedelta(days=retention_days)
+        return self.filter(status=InterestRegistration.Status.CLOSED, closed_at__lt=cutoff)
 
 
 class InterestRegistration(models.Model):
@@ -75,6 +88,11 @@ class InterestRegistration(models.Model):
         null=True, blank=True, help_text="When the registrant was emailed an acknowledgement."
     )
     notification_attempts = models.PositiveSmallIntegerField(default=0)
+    # A random value from the form that was submitted: a form posted twice
+    # (double click, browser retry) is stored once.
+    submission_token = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -87,5 +105,41 @@ class InterestRegistration(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.institution})"
 
+    def save(self, *args, **kwargs):
+        # The retention clock starts when a registration is closed, and stops if it is reopened.
+        if self.status == self.Status.CLOSED:
+            self.closed_at = self.closed_at or timezone.now()
+        else:
+            self.closed_at = None
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "status" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "closed_at"}
+        super().save(*args, **kwargs)
+
     def get_admin_url(self) -> str:
         return reverse("admin:involvement_interestregistration_change", args=[self.pk])
+
+    @property
+    def discipline_display(self) -> str:
+        if self.discipline == Discipline.OTHER and self.discipline_other:
+            return f"Other: {self.discipline_other}"
+        return self.get_discipline_display()
+
+
+class RateLimitBucket(models.Model):
+    """How many requests one hashed client address made in one time window.
+
+    Kept in the database so every worker process shares the same count.
+    """
+
+    key = models.CharField(max_length=64)
+    window_start = models.DateTimeField(db_index=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="ratelimit_key_window")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]}… {self.window_start:%Y-%m-%d %H:%M}: {self.count}"

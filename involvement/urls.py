@@ -6,4 +6,5 @@ app_name = "involvement"
 
 urlpatterns = [
     path("get-involved/", views.RegistrationCreateView.as_view(), name="register"),
+    path("get-involved/thank-you/", views.RegistrationThanksView.as_view(), name="thanks"),
 ]
