@@ -163,6 +163,20 @@ SITE_NAME = os.environ.get("EMPAC_SITE_NAME", "EMPAC serious and organised crime
 # registration; change it whenever the notice's wording changes.
 PRIVACY_NOTICE_VERSION = "2025-01"
 
+# Get involved: who hears about new registrations, and how the form turns away abuse.
+EMPAC_CURATOR_EMAILS = env_list("EMPAC_CURATOR_EMAILS")
+# Absolute address of the site, used for links in emails (e.g. https://empac.example.org).
+EMPAC_SITE_URL = os.environ.get("EMPAC_SITE_URL", "").rstrip("/")
+# Form POSTs allowed per client address per window, valid or not, before a 429.
+EMPAC_REGISTRATION_RATE_LIMIT = env_int("EMPAC_REGISTRATION_RATE_LIMIT", 5)
+EMPAC_REGISTRATION_RATE_WINDOW_SECONDS = env_int("EMPAC_REGISTRATION_RATE_WINDOW_SECONDS", 3600)
+# A form sent sooner than this after it was shown is taken for a bot and silently dropped.
+EMPAC_REGISTRATION_MIN_SECONDS = env_int("EMPAC_REGISTRATION_MIN_SECONDS", 3)
+# How many reverse proxies in front of the site append to X-Forwarded-For; 0 = trust none.
+EMPAC_TRUSTED_PROXY_COUNT = env_int("EMPAC_TRUSTED_PROXY_COUNT", 0)
+# Closed registrations are deleted by `manage.py purge_registrations` after this many days.
+EMPAC_REGISTRATION_RETENTION_DAYS = env_int("EMPAC_REGISTRATION_RETENTION_DAYS", 365)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
