@@ -236,3 +236,12 @@ class Role(models.Model):
             raise ValidationError({"end_date": "The end date must be on or after the start date."})
         if self.kind == self.Kind.THEME_LEAD and not self.theme_id:
             raise ValidationError({"theme": "A theme lead needs a theme."})
+
+
+class ContentVersion(models.Model):
+    """One row counting content changes; page caches key on it (see empac/pagecache.py)."""
+
+    version = models.PositiveBigIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return f"content version {self.version}"

@@ -2,12 +2,15 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from . import views
+
 admin.site.site_header = "EMPAC knowledge base: curators"
 admin.site.site_title = "EMPAC curators"
 admin.site.index_title = "Content and registrations"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
     path("", include("involvement.urls")),
     path("", include("reports.urls")),
     path("", include("collaboration.urls")),

@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import caches
 
 from tests import factories
 
@@ -26,6 +27,12 @@ def _require_postgres(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Each test's database rolls back, so a page cached in one test is not for the next."""
+    caches["pages"].clear()
 
 
 @pytest.fixture

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, so a cached page skips the rest; see empac/pagecache.py.
+    "empac.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -137,6 +139,22 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
+
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Whole public pages, one copy per worker, keyed by the content version so a change
+    # anywhere retires them everywhere (empac/pagecache.py). About 40 KB a page.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "empac-pages",
+        "TIMEOUT": 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": env_int("EMPAC_PAGE_CACHE_MAX_ENTRIES", 1000)},
+    },
+}
+# Apps whose models appear on public pages: any change to them retires cached pages.
+PAGE_CACHE_CONTENT_APPS = ["collaboration", "reports", "taggit"]
+# Never served from or stored in the page cache: per-visitor or non-HTML paths.
+PAGE_CACHE_SKIP_PREFIXES = ["/admin/", "/get-involved/", "/healthz", STATIC_URL, MEDIA_URL]
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

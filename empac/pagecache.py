@@ -1,0 +1,180 @@
+"""Whole-page cache for anonymous readers that never serves stale content.
+
+One row in the database counts content changes (``collaboration.ContentVersion``).
+Every saved, deleted or re-linked content object bumps it in the same transaction
+as the change, and commands that write in bulk call ``bump_content_version()``.
+Cached pages are keyed by that count, so the moment a change commits, every worker
+on every server looks for new keys: old copies are never read again and age out.
+Each worker keeps its pages in its own LocMemCache ("pages"); checking the count
+costs one primary-key query per request.
+"""
+
+import hashlib
+from urllib.parse import parse_qsl, urlencode
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import caches
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.cache import cc_delim_re
+
+VERSION_ROW = 1
+CACHE_HEADER = "X-Page-Cache"
+
+
+def _version_model():
+    from collaboration.models import ContentVersion
+
+    return ContentVersion
+
+
+def bump_content_version(*, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Retire every cached page; call after writes that send no signals (bulk_create, update)."""
+    versions = _version_model().objects.using(using)
+    if versions.filter(pk=VERSION_ROW).update(version=F("version") + 1):
+        return
+    # The migration makes the row; a flushed database (as in tests) needs it again.
+    _, created = versions.get_or_create(pk=VERSION_ROW, defaults={"version": 1})
+    if not created:
+        versions.filter(pk=VERSION_ROW).update(version=F("version") + 1)
+
+
+def current_content_version(*, using: str = DEFAULT_DB_ALIAS) -> int:
+    connection = connections[using]
+    table = connection.ops.quote_name(_version_model()._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT version FROM {table} WHERE id = %s", [VERSION_ROW])
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def _shows_on_public_pages(model) -> bool:
+    # Historical models (module "__fake__") are migrations at work; post_migrate covers them.
+    return (
+        model._meta.app_label in settings.PAGE_CACHE_CONTENT_APPS
+        and model.__module__ != "__fake__"
+        and model is not _version_model()
+    )
+
+
+def _content_saved_or_deleted(sender, using=DEFAULT_DB_ALIAS, **kwargs):
+    if _shows_on_public_pages(sender):
+        bump_content_version(using=using)
+
+
+def _content_relinked(sender, action, using=DEFAULT_DB_ALIAS, **kwargs):
+    # The sender is the through model, which lives in the app that declares the field.
+    if action.startswith("post_") and _shows_on_public_pages(sender):
+        bump_content_version(using=using)
+
+
+def _migrated(sender, using=DEFAULT_DB_ALIAS, **kwargs):
+    # Data migrations change content too; a database flush (tests) also ends here.
+    table = _version_model()._meta.db_table
+    if table in connections[using].introspection.table_names():
+        bump_content_version(using=using)
+
+
+def connect_signals() -> None:
+    """Called from CollaborationConfig.ready(), so shells and commands bump too."""
+    post_save.connect(_content_saved_or_deleted, dispatch_uid="pagecache-post-save")
+    post_delete.connect(_content_saved_or_deleted, dispatch_uid="pagecache-post-delete")
+    m2m_changed.connect(_content_relinked, dispatch_uid="pagecache-m2m-changed")
+    post_migrate.connect(_migrated, dispatch_uid="pagecache-post-migrate")
+
+
+class PageCacheMiddleware:
+    """Serve anonymous GET/HEAD requests for public pages from this worker's page cache.
+
+    Sits just after WhiteNoise, before sessions: a hit skips the rest of the stack.
+    Anyone carrying a session or messages cookie (a signed-in curator, a visitor
+    with a pending message) always gets a freshly rendered page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.cache = caches["pages"]
+        self.skip_prefixes = tuple(settings.PAGE_CACHE_SKIP_PREFIXES)
+        self.bypass_cookies = (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
+        self._admin_prefix = None
+        self._highest_version_seen = 0
+
+    def __call__(self, request):
+        if not self._may_serve_from_cache(request):
+            response = self.get_response(request)
+            if request.method not in ("GET", "HEAD", "OPTIONS") and self._is_admin(request):
+                # Admin actions may write with QuerySet.update(), which sends no signal.
+                bump_content_version()
+            return response
+
+        version = current_content_version()
+        if version < self._highest_version_seen:
+            # The counter went backwards (database restored or flushed): nothing here is safe.
+            self.cache.clear()
+        self._highest_version_seen = version
+
+        key = self._key(request, version)
+        frozen = self.cache.get(key)
+        if frozen is not None:
+            response = self._thaw(frozen)
+            response[CACHE_HEADER] = "hit"
+            return response
+
+        response = self.get_response(request)
+        if self._may_store(request, response):
+            self.cache.set(key, self._freeze(response))
+        response[CACHE_HEADER] = "miss"
+        return response
+
+    def _is_admin(self, request) -> bool:
+        if self._admin_prefix is None:
+            self._admin_prefix = reverse("admin:index")
+        return request.path.startswith(self._admin_prefix)
+
+    def _may_serve_from_cache(self, request) -> bool:
+        return (
+            request.method in ("GET", "HEAD")
+            and not request.path.startswith(self.skip_prefixes)
+            and not any(name in request.COOKIES for name in self.bypass_cookies)
+            and "HTTP_AUTHORIZATION" not in request.META
+        )
+
+    def _key(self, request, version: int) -> str:
+        # Parameters in any order name the same page; repeated ones keep their order.
+        params = sorted(
+            parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True),
+            key=lambda pair: pair[0],
+        )
+        address = f"{request.scheme}://{request.get_host()}{request.path}?{urlencode(params)}"
+        digest = hashlib.md5(address.encode(), usedforsecurity=False).hexdigest()
+        return f"page:{version}:{digest}"
+
+    @staticmethod
+    def _may_store(request, response) -> bool:
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return False
+        if not response.get("Content-Type", "").startswith("text/html"):
+            return False
+        cache_control = response.get("Cache-Control", "").lower()
+        if any(word in cache_control for word in ("private", "no-store", "no-cache")):
+            return False
+        # Vary: Cookie is honoured by never serving requests that carry the cookies that
+        # matter; any other Vary would need its header in the key, so such pages are skipped.
+        varies = {h.strip().lower() for h in cc_delim_re.split(response.get("Vary", "")) if h}
+        if varies - {"cookie"}:
+            return False
+        user = getattr(request, "user", None)
+        return not (user is not None and user.is_authenticated)
+
+    @staticmethod
+    def _freeze(response) -> tuple[bytes, dict[str, str]]:
+        return response.content, dict(response.items())
+
+    @staticmethod
+    def _thaw(frozen) -> HttpResponse:
+        content, headers = frozen
+        return HttpResponse(content, headers=headers)
