@@ -5,6 +5,10 @@ from django.template.defaultfilters import filesizeformat
 
 def validate_pdf(upload) -> None:
     """Accept only files that are PDFs by content, not just by name, and not too large."""
+    if getattr(upload, "_committed", False):
+        # Already stored, so checked when it was uploaded. Re-reading it on every save would
+        # turn a stored file that has since gone missing into a server error.
+        return
     name = getattr(upload, "name", "") or ""
     if not name.lower().endswith(".pdf"):
         raise ValidationError("Upload a PDF file (its name should end in .pdf).", code="pdf_name")
