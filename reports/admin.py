@@ -1,0 +1,178 @@
+from django.contrib import admin
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.template.defaultfilters import filesizeformat
+
+from collaboration.admin import PublishableAdmin
+
+from .forms import RecommendationFormSet
+from .models import (
+    AlignmentRow,
+    ComparisonRow,
+    GapAnalysis,
+    KnowledgeGap,
+    Recommendation,
+    Report,
+)
+
+
+class PublishedYearFilter(admin.SimpleListFilter):
+    title = "year"
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = model_admin.model.objects.dates("published_on", "year", order="DESC")
+        return [(str(day.year), str(day.year)) for day in years]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(published_on__year=int(self.value()))
+        return queryset
+
+
+class RecommendationInline(admin.TabularInline):
+    model = Recommendation
+    formset = RecommendationFormSet
+    extra = 0
+    fields = ["number", "heading", "explanation"]
+
+
+class AlignmentRowInline(admin.TabularInline):
+    model = AlignmentRow
+    extra = 0
+    fields = ["position", "approach", "activity", "asset"]
+    verbose_name_plural = "alignment of effort and evidence table"
+
+
+@admin.register(Report)
+class ReportAdmin(PublishableAdmin):
+    list_display = [
+        "title",
+        "kind",
+        "date_shown",
+        "primary_theme",
+        "status",
+        "pdf_file_size",
+        "updated_at",
+    ]
+    list_filter = [
+        "status",
+        "kind",
+        PublishedYearFilter,
+        ("themes", admin.RelatedOnlyFieldListFilter),
+        ("organisations", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["title", "summary", "provenance", "tags__name"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["primary_theme", "themes", "authors", "organisations", "listed_reports"]
+    list_select_related = ["primary_theme"]
+    readonly_fields = ["pdf_file_size", "created_at", "updated_at"]
+    inlines = [RecommendationInline, AlignmentRowInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "status"]}),
+        ("Date", {"fields": [("published_on", "date_precision")]}),
+        ("Themes and tags", {"fields": ["primary_theme", "themes", "tags"]}),
+        ("Content", {"fields": ["summary", "body"]}),
+        ("Document", {"fields": ["pdf", "pdf_file_size", "source_url"]}),
+        ("People and organisations", {"fields": ["authors", "organisations"]}),
+        ("Related", {"fields": ["listed_reports", "provenance"]}),
+        ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    @admin.display(description="Date", ordering="published_on")
+    def date_shown(self, obj) -> str:
+        return obj.display_date
+
+    @admin.display(description="PDF size", ordering="pdf_size")
+    def pdf_file_size(self, obj) -> str:
+        return filesizeformat(obj.pdf_size) if obj.pdf_size is not None else "–"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The primary theme is one of the report's themes, so theme pages list the report.
+        report = form.instance
+        if report.primary_theme_id:
+            report.themes.add(report.primary_theme_id)
+
+
+class ComparisonRowInline(admin.StackedInline):
+    model = ComparisonRow
+    extra = 0
+    fields = ["position", "dimension", ("first_side_items", "second_side_items")]
+
+
+class KnowledgeGapInline(admin.StackedInline):
+    model = KnowledgeGap
+    extra = 0
+    fields = [("position", "status"), "question", "detail", "theme"]
+    autocomplete_fields = ["theme"]
+
+
+@admin.register(GapAnalysis)
+class GapAnalysisAdmin(PublishableAdmin):
+    list_display = ["title", "report", "comparison", "gap_count", "status", "updated_at"]
+    list_filter = [
+        "status",
+        ("themes", admin.RelatedOnlyFieldListFilter),
+        ("report", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["title", "summary", "report__title", "knowledge_gaps__question"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["report", "themes"]
+    list_select_related = ["report"]
+    inlines = [ComparisonRowInline, KnowledgeGapInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "status", "report", "themes"]}),
+        ("Summary", {"fields": ["summary"]}),
+        ("Comparison table", {"fields": ["table_caption", ("first_side", "second_side")]}),
+        ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        # A subquery, not Count("knowledge_gaps"): searching and filtering add joins that
+        # would multiply a joined count.
+        gaps = (
+            KnowledgeGap.objects.filter(analysis=OuterRef("pk"))
+            .order_by()
+            .values("analysis")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return super().get_queryset(request).annotate(gap_count=Coalesce(Subquery(gaps), 0))
+
+    @admin.display(description="Compares")
+    def comparison(self, obj) -> str:
+        return f"{obj.first_side} / {obj.second_side}"
+
+    @admin.display(description="Knowledge gaps", ordering="gap_count")
+    def gap_count(self, obj) -> int:
+        return obj.gap_count
+
+
+@admin.register(KnowledgeGap)
+class KnowledgeGapAdmin(admin.ModelAdmin):
+    """The gap list on its own, so curators can work down the open questions."""
+
+    list_display = ["question", "analysis", "theme", "status", "updated_at"]
+    list_editable = ["status"]
+    list_filter = [
+        "status",
+        ("theme", admin.RelatedOnlyFieldListFilter),
+        ("analysis", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["question", "detail", "analysis__title"]
+    autocomplete_fields = ["analysis", "theme"]
+    list_select_related = ["analysis", "theme"]
+    readonly_fields = ["updated_at"]
+    fields = ["analysis", "position", "question", "detail", "theme", "status", "updated_at"]
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(admin.ModelAdmin):
+    list_display = ["number", "heading", "report"]
+    list_display_links = ["number", "heading"]
+    list_filter = [("report", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["heading", "explanation", "report__title"]
+    autocomplete_fields = ["report"]
+    list_select_related = ["report"]
+    ordering = ["report__title", "number"]
