@@ -1,0 +1,80 @@
+import time
+
+import pytest
+from django.core.mail.backends.base import BaseEmailBackend
+
+from involvement.forms import form_token_issue
+from tests import factories
+
+
+@pytest.fixture
+def themes(db):
+    """The six published themes, plus a draft that must never be offered."""
+    published = [
+        factories.ThemeFactory(position=n, short_name=f"Published theme {n}") for n in range(1, 7)
+    ]
+    factories.ThemeFactory(position=7, short_name="Draft theme", status="draft")
+    return published
+
+
+def aged_token(seconds: float = 60) -> str:
+    """A form token as if the form had been shown `seconds` ago."""
+    return form_token_issue(issued_at=time.time() - seconds)
+
+
+@pytest.fixture
+def form_data(themes):
+    """What a person filling in the form sensibly would send."""
+
+    def make(**overrides):
+        data = {
+            "name": "Dr Ada Lovelace",
+            "email": "ada@example.ac.uk",
+            "institution": "University of Leicester",
+            "role": "Senior lecturer",
+            "discipline": "computer_science",
+            "discipline_other": "",
+            "themes": [str(themes[0].pk), str(themes[2].pk)],
+            "expertise": "network analysis, cryptocurrency",
+            "message": "I study money laundering through crypto exchanges.",
+            "consent": "yes",
+            "website": "",
+            "token": aged_token(),
+        }
+        data.update(overrides)
+        return {key: value for key, value in data.items() if value is not None}
+
+    return make
+
+
+REGISTER_URL = "/get-involved/"
+THANKS_URL = "/get-involved/thank-you/"
+
+
+@pytest.fixture
+def submit(client, django_capture_on_commit_callbacks):
+    """POST the form as a browser would, running what waits for the commit (the emails)."""
+
+    def post(data, **extra):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(REGISTER_URL, data, **extra)
+
+    return post
+
+
+class FailingEmailBackend(BaseEmailBackend):
+    """A mail server that is down."""
+
+    def send_messages(self, email_messages):
+        raise ConnectionRefusedError("SMTP server unreachable")
+
+
+@pytest.fixture
+def mail_down(settings):
+    settings.EMAIL_BACKEND = "tests.involvement.conftest.FailingEmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _curators(settings):
+    settings.EMPAC_CURATOR_EMAILS = ["curators@empac.example.org", "lead@empac.example.org"]
+    settings.EMPAC_SITE_URL = "https://empac.example.org"
