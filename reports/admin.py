@@ -1,9 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.template.defaultfilters import filesizeformat
 
 from collaboration.admin import PublishableAdmin
+from collaboration.models import Status
 
 from .forms import RecommendationFormSet
 from .models import (
@@ -110,7 +111,15 @@ class KnowledgeGapInline(admin.StackedInline):
 
 @admin.register(GapAnalysis)
 class GapAnalysisAdmin(PublishableAdmin):
-    list_display = ["title", "report", "comparison", "gap_count", "status", "updated_at"]
+    list_display = [
+        "title",
+        "report",
+        "comparison",
+        "gap_count",
+        "status",
+        "on_the_site",
+        "updated_at",
+    ]
     list_filter = [
         "status",
         ("themes", admin.RelatedOnlyFieldListFilter),
@@ -139,6 +148,22 @@ class GapAnalysisAdmin(PublishableAdmin):
             .values("count")
         )
         return super().get_queryset(request).annotate(gap_count=Coalesce(Subquery(gaps), 0))
+
+    @admin.display(boolean=True, description="On the site")
+    def on_the_site(self, obj) -> bool:
+        return obj.is_published() and (obj.report is None or obj.report.is_published())
+
+    @admin.action(description="Publish selected %(verbose_name_plural)s", permissions=["change"])
+    def publish(self, request, queryset):
+        super().publish(request, queryset)
+        hidden = queryset.filter(report__status=Status.DRAFT).count()
+        if hidden:
+            self.message_user(
+                request,
+                f"{hidden} of the selected gap analyses still do not show on the site: "
+                "their report is a draft. Publish the report too.",
+                messages.WARNING,
+            )
 
     @admin.display(description="Compares")
     def comparison(self, obj) -> str:

@@ -236,6 +236,31 @@ def test_publishing_what_is_already_published_says_nothing_changed(curator_clien
     assert "Nothing changed: the selected reports were already published." in messages_of(response)
 
 
+def test_publishing_a_gap_analysis_of_a_draft_report_warns_it_stays_hidden(curator_client):
+    hidden = factories.GapAnalysisFactory(
+        status=Status.DRAFT, report=factories.ReportFactory(status=Status.DRAFT)
+    )
+    shown_now = factories.GapAnalysisFactory(status=Status.DRAFT)
+    response = action(curator_client, GapAnalysis, "publish", [hidden, shown_now])
+    assert messages_of(response) == [
+        "2 gap analyses published.",
+        "1 of the selected gap analyses still do not show on the site: their report is a "
+        "draft. Publish the report too.",
+    ]
+    assert list(GapAnalysis.objects.published()) == [shown_now]
+
+
+def test_autocomplete_finds_people_to_name_as_report_authors(curator_client):
+    ada = factories.PersonFactory(name="Ada Lovelace", status=Status.DRAFT)
+    factories.PersonFactory(name="Grace Hopper")
+    response = curator_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "reports", "model_name": "report", "field_name": "authors", "term": "Ada"},
+    )
+    assert response.status_code == 200
+    assert [item["id"] for item in response.json()["results"]] == [str(ada.pk)]
+
+
 def test_publishing_saves_each_report_so_save_signals_fire(curator_client):
     drafts = factories.ReportFactory.create_batch(3, status=Status.DRAFT)
     saved = []
