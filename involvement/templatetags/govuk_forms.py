@@ -1,6 +1,7 @@
 """Small helpers for writing GOV.UK Frontend form markup by hand."""
 
 from django import template
+from django.forms.widgets import ChoiceWidget
 
 register = template.Library()
 
@@ -19,7 +20,8 @@ def described_by(field) -> str:
 @register.filter
 def first_input_id(field) -> str:
     """Where an error summary link should land: the field, or its first option."""
-    subwidgets = list(field.subwidgets)
-    if len(subwidgets) > 1 or field.field.widget.input_type in {"checkbox", "radio"}:
-        return subwidgets[0].id_for_label if subwidgets else field.auto_id
+    if isinstance(field.field.widget, ChoiceWidget):
+        first = next(iter(field.subwidgets), None)
+        if first is not None:
+            return first.id_for_label
     return field.auto_id
