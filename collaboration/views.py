@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, Count, Prefetch, Q, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
@@ -21,19 +21,18 @@ def themes_with_counts():
 
 
 def current_first(roles):
-    """Order roles so those held today come first, then by the model's ordering."""
+    """Order roles: those held today first, leads before other roles, newest first."""
     today = timezone.localdate()
+    held_today = (Q(start_date__isnull=True) | Q(start_date__lte=today)) & (
+        Q(end_date__isnull=True) | Q(end_date__gt=today)
+    )
     return roles.annotate(
-        is_past=Case(
-            When(
-                (Q(start_date__isnull=True) | Q(start_date__lte=today))
-                & (Q(end_date__isnull=True) | Q(end_date__gt=today)),
-                then=Value(0),
-            ),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
-    ).order_by("is_past", "kind", "-start_date", "person__name")
+        is_past=Case(When(held_today, then=Value(0)), default=Value(1)),
+        kind_order=Case(
+            *(When(kind=kind, then=Value(i)) for i, kind in enumerate(Role.Kind.values)),
+            default=Value(len(Role.Kind.values)),
+        ),
+    ).order_by("is_past", "kind_order", "-start_date", "person__name")
 
 
 def public_roles():
@@ -69,6 +68,7 @@ class ThemeDetailView(ListView):
     """A theme and its reports, newest first, a page at a time (?page=)."""
 
     template_name = "collaboration/theme_detail.html"
+    context_object_name = "reports"
     paginate_by = 20
 
     def get(self, request, *args, **kwargs):
@@ -104,8 +104,7 @@ class OrganisationListView(ListView):
 
     def get_queryset(self):
         kind_order = Case(
-            *(When(kind=kind, then=Value(i)) for i, kind in enumerate(Organisation.Kind.values)),
-            output_field=IntegerField(),
+            *(When(kind=kind, then=Value(i)) for i, kind in enumerate(Organisation.Kind.values))
         )
         return (
             Organisation.objects.published()
@@ -116,6 +115,16 @@ class OrganisationListView(ListView):
                 Prefetch("people", queryset=Person.objects.published()),
             )
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for organisation in context["organisations"]:
+            # People already named in a role here are not listed twice.
+            with_roles = {role.person_id for role in organisation.roles.all()}
+            organisation.other_people = [
+                person for person in organisation.people.all() if person.pk not in with_roles
+            ]
+        return context
 
 
 class OrganisationDetailView(DetailView):

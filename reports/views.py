@@ -3,7 +3,7 @@ from django.db.models import Count, Prefetch, Q
 from django.views.generic import DetailView, ListView
 from taggit.models import TaggedItem
 
-from collaboration.models import Organisation, Person, Theme
+from collaboration.models import Organisation, Person, Role, Theme
 
 from .filters import ReportFilterForm
 from .models import GapAnalysis, KnowledgeGap, Report
@@ -48,6 +48,10 @@ class ReportDetailView(DetailView):
                 "alignment_rows",
                 Prefetch(
                     "authors", queryset=Person.objects.published().select_related("organisation")
+                ),
+                Prefetch(
+                    "recorded_roles",
+                    queryset=Role.objects.published().select_related("person", "organisation"),
                 ),
                 Prefetch("organisations", queryset=Organisation.objects.published()),
                 Prefetch("gap_analyses", queryset=GapAnalysis.objects.published()),

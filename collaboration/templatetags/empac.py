@@ -2,6 +2,7 @@
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 
 register = template.Library()
 
@@ -59,3 +60,24 @@ GAP_STATUS_COLOURS = {
 def gap_tag_colour(status):
     """The GOV.UK tag colour modifier for a knowledge gap's status."""
     return GAP_STATUS_COLOURS.get(status, "grey")
+
+
+ORGANISATION_KIND_HEADINGS = {
+    "police_force": "Police forces",
+    "pcc": "Police and Crime Commissioners’ offices",
+    "rocu": "Regional organised crime unit",
+    "university": "Universities",
+    "other": "Other bodies",
+}
+
+
+@register.filter
+def organisation_kind_heading(kind):
+    """A plural heading for a group of organisations of one kind."""
+    return ORGANISATION_KIND_HEADINGS.get(kind, kind)
+
+
+@register.filter
+def role_has_ended(role):
+    """True when the role ended on or before today, as Role.objects.past() counts it."""
+    return bool(role.end_date and role.end_date <= timezone.localdate())

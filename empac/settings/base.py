@@ -179,7 +179,7 @@ SITE_NAME = os.environ.get("EMPAC_SITE_NAME", "EMPAC serious and organised crime
 
 # The privacy notice's version, shown on /privacy/ and stored with each interest
 # registration; change it whenever the notice's wording changes.
-PRIVACY_NOTICE_VERSION = "2025-01"
+PRIVACY_NOTICE_VERSION = "2026-11"
 
 # Get involved: who hears about new registrations, and how the form turns away abuse.
 EMPAC_CURATOR_EMAILS = env_list("EMPAC_CURATOR_EMAILS")
