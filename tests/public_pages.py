@@ -1,0 +1,76 @@
+"""One address for each kind of public page, picked from the published content.
+
+Shared by the HTML validity test and the browser tests, so both check the same
+set of pages; `test_every_public_page_type_is_checked` keeps it complete.
+"""
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from collaboration.models import Organisation, Person, Theme
+from reports.models import GapAnalysis, Report
+
+MISSING_PAGE = "/no-such-page/"
+
+# URL names with no page of their own to check (not public pages).
+NOT_PAGES = {"healthz"}
+
+
+def public_pages() -> dict[str, str]:
+    """Name → path of every public page type, with content from the database.
+
+    A theme with published reports is chosen so the theme page, the filtered
+    index and the report page all have something to show.
+    """
+    reports = Report.objects.published()
+    report = reports.filter(themes__in=Theme.objects.published()).newest_first().first()
+    assert report is not None, "no published report with a theme: seed the content first"
+    theme = Theme.objects.published().filter(reports=report).first()
+    organisation = Organisation.objects.published().filter(people__isnull=False).first()
+    person = Person.objects.published().filter(roles__isnull=False).first()
+    analysis = GapAnalysis.objects.published().first()
+    assert organisation and person and analysis, "seeded content is missing a page type"
+    filters = urlencode({"theme": theme.slug, "year": report.published_on.year})
+    return {
+        "home": reverse("collaboration:home"),
+        "theme-list": reverse("collaboration:theme-list"),
+        "theme-detail": theme.get_absolute_url(),
+        "report-list": reverse("reports:report-list"),
+        "report-list-filtered": f"{reverse('reports:report-list')}?{filters}",
+        "report-detail": report.get_absolute_url(),
+        "organisation-list": reverse("collaboration:organisation-list"),
+        "organisation-detail": organisation.get_absolute_url(),
+        "person-list": reverse("collaboration:person-list"),
+        "person-detail": person.get_absolute_url(),
+        "gapanalysis-list": reverse("reports:gapanalysis-list"),
+        "gapanalysis-detail": analysis.get_absolute_url(),
+        "about": reverse("collaboration:about"),
+        "accessibility": reverse("collaboration:accessibility"),
+        "privacy": reverse("collaboration:privacy"),
+        "register": reverse("involvement:register"),
+        "register-thanks": reverse("involvement:thanks"),
+        "not-found": MISSING_PAGE,
+    }
+
+
+PAGE_TYPES = [
+    "home",
+    "theme-list",
+    "theme-detail",
+    "report-list",
+    "report-list-filtered",
+    "report-detail",
+    "organisation-list",
+    "organisation-detail",
+    "person-list",
+    "person-detail",
+    "gapanalysis-list",
+    "gapanalysis-detail",
+    "about",
+    "accessibility",
+    "privacy",
+    "register",
+    "register-thanks",
+    "not-found",
+]

@@ -1,0 +1,93 @@
+"""Every public page type is valid HTML, by the Nu HTML Checker (npm package vnu-jar).
+
+The pages are rendered from the seeded content by the test client, written to
+a folder and checked in one Java run (starting the checker takes seconds).
+Needs Java 17+ and `npm ci` (which `make test` runs); without them the test
+skips, except in CI (REQUIRE_BROWSER=1), where it must run.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.urls import get_resolver, resolve
+
+from tests.public_pages import MISSING_PAGE, NOT_PAGES, PAGE_TYPES, public_pages
+
+VNU_JAR = settings.BASE_DIR / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+PUBLIC_NAMESPACES = ("collaboration", "reports", "involvement")
+
+
+def nu_checker_command() -> list[str]:
+    java = shutil.which("java")
+    missing = []
+    if java is None:
+        missing.append("Java 17 or later (`sudo apt-get install default-jre-headless`)")
+    if not VNU_JAR.exists():
+        missing.append("the vnu-jar npm package (`npm ci`, which `make test` runs)")
+    if missing:
+        reason = "the Nu HTML Checker needs " + " and ".join(missing)
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {reason}", pytrace=False)
+        pytest.skip(reason)
+    return [java, "-Xss4m", "-jar", str(VNU_JAR), "--format", "json", "--stdout"]
+
+
+def public_url_names() -> set[str]:
+    names = set()
+    for namespace, (_prefix, resolver) in get_resolver().namespace_dict.items():
+        if namespace in PUBLIC_NAMESPACES:
+            names |= {
+                f"{namespace}:{name}" for name in resolver.reverse_dict if isinstance(name, str)
+            }
+    return names
+
+
+def describe(messages: list[dict]) -> str:
+    lines = []
+    for message in messages:
+        page = message.get("url", "").rsplit("/", 1)[-1]
+        where = f"line {message['lastLine']}" if "lastLine" in message else "document"
+        extract = " ".join(message.get("extract", "").split())
+        lines.append(f"- {page}, {where}: {message['message']}  [{extract}]")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def seeded(db):
+    call_command("seed_empac", verbosity=0)
+
+
+def test_every_public_page_type_is_checked(seeded):
+    pages = public_pages()
+    assert list(pages) == PAGE_TYPES
+    checked = {
+        resolve(urlsplit(path).path).view_name for path in pages.values() if path != MISSING_PAGE
+    }
+    assert public_url_names() - NOT_PAGES <= checked
+
+
+def test_every_public_page_type_is_valid_html(seeded, client, tmp_path):
+    command = nu_checker_command()
+    files = []
+    for name, path in public_pages().items():
+        response = client.get(path)
+        assert response.status_code == (404 if path == MISSING_PAGE else 200), path
+        page_file = tmp_path / f"{name}.html"
+        page_file.write_bytes(response.content)
+        files.append(str(page_file))
+
+    result = subprocess.run(
+        [*command, *files], capture_output=True, text=True, timeout=300, check=False
+    )
+    try:
+        messages = json.loads(result.stdout)["messages"]
+    except (json.JSONDecodeError, KeyError):
+        pytest.fail(f"the Nu HTML Checker gave no report:\n{result.stdout}\n{result.stderr}")
+    problems = [m for m in messages if m["type"] != "info" or m.get("subType") == "warning"]
+    assert not problems, f"{len(problems)} HTML problem(s):\n" + describe(problems)
