@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
+from empac.pagecache import ContentCachedPaginator
 from reports.models import GapAnalysis, KnowledgeGap, Report
 
 from .models import Organisation, Person, Role, Status, Theme
@@ -70,6 +71,7 @@ class ThemeDetailView(ListView):
     template_name = "collaboration/theme_detail.html"
     context_object_name = "reports"
     paginate_by = 20
+    paginator_class = ContentCachedPaginator
 
     def get(self, request, *args, **kwargs):
         self.theme = get_object_or_404(Theme.objects.published(), slug=kwargs["slug"])
@@ -77,6 +79,9 @@ class ThemeDetailView(ListView):
 
     def get_queryset(self):
         return Report.objects.published().for_theme(self.theme).newest_first()
+
+    def get_paginator(self, *args, **kwargs):
+        return super().get_paginator(*args, count_key=f"theme:{self.theme.pk}", **kwargs)
 
     def get_context_data(self, **kwargs):
         theme = self.theme

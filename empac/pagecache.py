@@ -12,18 +12,24 @@ costs one primary-key query per request.
 import hashlib
 from urllib.parse import parse_qsl, urlencode
 
+from asgiref.local import Local
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
+from django.core.paginator import Paginator
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.cache import cc_delim_re
+from django.utils.functional import cached_property
 
 VERSION_ROW = 1
 CACHE_HEADER = "X-Page-Cache"
+_MISSING = object()
+# The version read at the start of the request being served, so fragments reuse it.
+_request = Local()
 
 
 def _version_model():
@@ -50,6 +56,37 @@ def current_content_version(*, using: str = DEFAULT_DB_ALIAS) -> int:
         cursor.execute(f"SELECT version FROM {table} WHERE id = %s", [VERSION_ROW])
         row = cursor.fetchone()
     return row[0] if row else 0
+
+
+def content_cached(name: str, compute):
+    """Return compute(), worked out once per content version in this worker.
+
+    For values derived only from published content that many pages would otherwise
+    recompute on every request: filter choices, result counts. They are as fresh as
+    the pages themselves, because they are keyed by the same version.
+    """
+    version = getattr(_request, "version", None)
+    if version is None:
+        version = current_content_version()
+    cache = caches["pages"]
+    key = f"content:{version}:{name}"
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value)
+    return value
+
+
+class ContentCachedPaginator(Paginator):
+    """A paginator that counts the rows once per content version (``count_key`` names them)."""
+
+    def __init__(self, *args, count_key: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self) -> int:
+        return content_cached(f"count:{self.count_key}", lambda: Paginator.count.func(self))
 
 
 def _shows_on_public_pages(model) -> bool:
@@ -124,7 +161,11 @@ class PageCacheMiddleware:
             response[CACHE_HEADER] = "hit"
             return response
 
-        response = self.get_response(request)
+        _request.version = version
+        try:
+            response = self.get_response(request)
+        finally:
+            _request.version = None
         if self._may_store(request, response):
             self.cache.set(key, self._freeze(response))
         response[CACHE_HEADER] = "miss"

@@ -5,6 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from taggit.models import Tag
 
 from collaboration.models import Organisation, Theme
+from empac.pagecache import content_cached
 
 from .models import Report
 
@@ -42,14 +43,27 @@ class ReportFilterForm(forms.Form):
         fields = self.fields
         fields["theme"].queryset = Theme.objects.published()
         fields["kind"].choices = [("", "All kinds"), *Report.Kind.choices]
-        years = reports.dates("published_on", "year", order="DESC")
-        fields["year"].choices = [("", "All years")] + [(d.year, d.year) for d in years]
+        fields["year"].choices = content_cached(
+            "report-filters:year",
+            lambda: (
+                [("", "All years")]
+                + [(d.year, d.year) for d in reports.dates("published_on", "year", order="DESC")]
+            ),
+        )
         # Only tags on published reports, so a draft's tags never show.
         fields["tag"].queryset = Tag.objects.filter(
             taggit_taggeditem_items__content_type=ContentType.objects.get_for_model(Report),
             taggit_taggeditem_items__object_id__in=reports.values("pk"),
         ).distinct()
         fields["organisation"].queryset = Organisation.objects.published().order_by("name")
+        # The querysets still validate a chosen value; the lists to choose from are the
+        # same for every request until content changes, so they are worked out once.
+        for name in ("theme", "tag", "organisation"):
+            field = fields[name]
+            field.choices = content_cached(
+                f"report-filters:{name}",
+                lambda field=field: [(str(value), label) for value, label in field.choices],
+            )
         for name, field in fields.items():
             field.error_messages["invalid_choice"] = self.invalid_messages[name]
 

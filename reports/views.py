@@ -4,6 +4,7 @@ from django.views.generic import DetailView, ListView
 from taggit.models import TaggedItem
 
 from collaboration.models import Organisation, Person, Role, Theme
+from empac.pagecache import ContentCachedPaginator
 
 from .filters import ReportFilterForm
 from .models import GapAnalysis, KnowledgeGap, Report
@@ -22,12 +23,18 @@ class ReportListView(ListView):
     template_name = "reports/report_list.html"
     context_object_name = "reports"
     paginate_by = 20
+    paginator_class = ContentCachedPaginator
 
     def get_queryset(self):
         published = Report.objects.published()
         self.filter_form = ReportFilterForm(self.request.GET, reports=published)
         reports = self.filter_form.filter(published)
         return reports.newest_first().prefetch_related(published_themes())
+
+    def get_paginator(self, *args, **kwargs):
+        data = self.filter_form.cleaned_data
+        filters = sorted((name, str(getattr(v, "pk", v))) for name, v in data.items() if v)
+        return super().get_paginator(*args, count_key=f"reports:{filters}", **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(filter_form=self.filter_form, **kwargs)

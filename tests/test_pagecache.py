@@ -13,7 +13,7 @@ from django.urls import path
 from django.views.decorators.cache import cache_control
 
 from collaboration.models import ContentVersion, Status
-from empac.pagecache import bump_content_version, current_content_version
+from empac.pagecache import bump_content_version, content_cached, current_content_version
 from reports.models import Report
 from tests import factories
 
@@ -244,3 +244,35 @@ def test_per_visitor_and_health_paths_never_touch_the_cache(client, url):
     client.get(url)
 
     assert cache_state(client.get(url)) is None
+
+
+def test_content_derived_values_are_worked_out_once_per_content_version():
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert content_cached("demo", compute) == 1
+    assert content_cached("demo", compute) == 1
+    factories.ThemeFactory()
+    assert content_cached("demo", compute) == 2
+
+
+@pytest.mark.urls("empac.urls")
+def test_result_counts_and_filter_choices_follow_content_changes(client, theme):
+    factories.ReportFactory(themes=[theme], tags=["alpha"])
+    first = client.get("/reports/?page=1").content.decode()
+    assert "1 report" in first
+    assert ">alpha<" in first
+
+    factories.ReportFactory(themes=[theme], tags=["beta"])
+    factories.ReportFactory(themes=[theme], tags=["gamma"], status=Status.DRAFT)
+
+    for url in ("/reports/?page=1", f"/themes/{theme.slug}/"):
+        page = client.get(url).content.decode()
+        assert "2 reports" in page
+        assert "3 reports" not in page
+    page = client.get("/reports/").content.decode()
+    assert ">beta<" in page
+    assert ">gamma<" not in page
