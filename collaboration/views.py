@@ -11,11 +11,11 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
-from empac.pagecache import ContentCachedPaginator
+from empac.pagecache import ContentCachedPaginator, content_cached
 from reports.models import GapAnalysis, KnowledgeGap, Report
 
 from .models import Organisation, Person, Role, Status, Theme
@@ -92,7 +92,12 @@ class ThemeDetailView(ListView):
     paginator_class = ContentCachedPaginator
 
     def get(self, request, *args, **kwargs):
-        self.theme = get_object_or_404(Theme.objects.published(), slug=kwargs["slug"])
+        slug = kwargs["slug"]
+        self.theme = content_cached(
+            f"theme:{slug}", lambda: Theme.objects.published().filter(slug=slug).first()
+        )
+        if self.theme is None:
+            raise Http404("No published theme has that address.")
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -103,6 +108,12 @@ class ThemeDetailView(ListView):
 
     def get_context_data(self, **kwargs):
         theme = self.theme
+        # The same on every page of the theme's list: worked out once per content change.
+        sidebar = content_cached(f"theme-sidebar:{theme.pk}", lambda: self.sidebar(theme))
+        return super().get_context_data(theme=theme, **sidebar, **kwargs)
+
+    @staticmethod
+    def sidebar(theme):
         gaps = (
             KnowledgeGap.objects.published()
             .open()
@@ -110,13 +121,11 @@ class ThemeDetailView(ListView):
             .select_related("analysis")
             .distinct()
         )
-        return super().get_context_data(
-            theme=theme,
-            gap_analyses=GapAnalysis.objects.published().filter(themes=theme),
-            open_gaps=gaps,
-            roles=current_first(public_roles().filter(theme=theme)),
-            **kwargs,
-        )
+        return {
+            "gap_analyses": list(GapAnalysis.objects.published().filter(themes=theme)),
+            "open_gaps": list(gaps),
+            "roles": list(current_first(public_roles().filter(theme=theme))),
+        }
 
 
 class OrganisationListView(ListView):

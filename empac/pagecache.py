@@ -22,6 +22,7 @@ from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import cc_delim_re
 from django.utils.functional import cached_property
 
@@ -69,7 +70,7 @@ def content_cached(name: str, compute):
     if version is None:
         version = current_content_version()
     cache = caches["pages"]
-    key = f"content:{version}:{name}"
+    key = f"content:{version}:{timezone.localdate()}:{name}"
     value = cache.get(key, _MISSING)
     if value is _MISSING:
         value = compute()
@@ -192,7 +193,8 @@ class PageCacheMiddleware:
         )
         address = f"{request.scheme}://{request.get_host()}{request.path}?{urlencode(params)}"
         digest = hashlib.md5(address.encode(), usedforsecurity=False).hexdigest()
-        return f"page:{version}:{digest}"
+        # Pages say which roles are current, so a new day is new content too.
+        return f"page:{version}:{timezone.localdate()}:{digest}"
 
     @staticmethod
     def _may_store(request, response) -> bool:
