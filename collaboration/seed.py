@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from collaboration.models import Organisation, Person, Role, Status, Theme
+from empac.pagecache import bump_content_version
 from reports.models import (
     AlignmentRow,
     ComparisonRow,
@@ -1427,4 +1428,8 @@ class _Seeder:
 def load_seed() -> SeedResult:
     """Create whatever of the EMPAC content is missing, in one transaction; change nothing else."""
     with transaction.atomic():
-        return _Seeder().run()
+        result = _Seeder().run()
+        if result.created:
+            # Retire cached public pages in the same transaction as the new content.
+            bump_content_version()
+    return result

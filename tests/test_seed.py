@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 
 from collaboration import seed as seed_data
 from collaboration.models import Organisation, Person, Role, Status, Theme
+from empac.pagecache import current_content_version
 from reports.models import (
     AlignmentRow,
     ComparisonRow,
@@ -365,3 +366,12 @@ def test_invalid_seed_data_saves_nothing_and_says_what_is_wrong(db, monkeypatch)
     assert "nothing was saved" in str(excinfo.value)
     assert "slug=a-broken-entry" in str(excinfo.value)
     assert counts() == dict.fromkeys(counts(), 0)
+
+
+def test_seeding_retires_cached_pages_only_when_it_creates_something(db):
+    before = current_content_version()
+    seed()
+    after_first_run = current_content_version()
+    seed()
+    assert after_first_run > before
+    assert current_content_version() == after_first_run
