@@ -59,6 +59,15 @@ def current_content_version(*, using: str = DEFAULT_DB_ALIAS) -> int:
     return row[0] if row else 0
 
 
+def content_key(name: str) -> str:
+    """Name something derived from content as it is now: stored under it, it is never stale."""
+    version = getattr(_request, "version", None)
+    if version is None:
+        version = current_content_version()
+    # Pages say which roles are current, so a new day is new content too.
+    return f"{version}:{timezone.localdate()}:{name}"
+
+
 def content_cached(name: str, compute):
     """Return compute(), worked out once per content version in this worker.
 
@@ -66,11 +75,8 @@ def content_cached(name: str, compute):
     recompute on every request: filter choices, result counts. They are as fresh as
     the pages themselves, because they are keyed by the same version.
     """
-    version = getattr(_request, "version", None)
-    if version is None:
-        version = current_content_version()
     cache = caches["pages"]
-    key = f"content:{version}:{timezone.localdate()}:{name}"
+    key = f"content:{content_key(name)}"
     value = cache.get(key, _MISSING)
     if value is _MISSING:
         value = compute()

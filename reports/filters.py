@@ -5,7 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from taggit.models import Tag
 
 from collaboration.models import Organisation, Theme
-from empac.pagecache import content_cached
+from empac.pagecache import content_cached, content_key
 
 from .models import Report
 
@@ -82,6 +82,11 @@ class ReportFilterForm(forms.Form):
         if data.get("organisation"):
             reports = reports.filter(organisations=data["organisation"])
         return reports
+
+    @property
+    def fragment_key(self) -> str:
+        """Names the rendered form: the same content and filter values give the same HTML."""
+        return content_key(repr([(name, self.data.get(name, "")) for name in self.fields]))
 
     @property
     def active_filters(self):

@@ -276,3 +276,18 @@ def test_result_counts_and_filter_choices_follow_content_changes(client, theme):
     page = client.get("/reports/").content.decode()
     assert ">beta<" in page
     assert ">gamma<" not in page
+
+
+@pytest.mark.urls("empac.urls")
+def test_the_stored_filter_form_keeps_each_visitors_choices(client, theme):
+    factories.ReportFactory(themes=[theme], tags=["alpha"])
+    factories.ReportFactory(themes=[theme], tags=["beta"])
+
+    alpha = client.get("/reports/?tag=alpha").content.decode()
+    beta = client.get("/reports/?tag=beta&page=1").content.decode()
+    unknown = client.get("/reports/?tag=nonsense").content.decode()
+
+    assert '<option value="alpha" selected>' in alpha
+    assert '<option value="beta" selected>' in beta
+    assert '<option value="alpha" selected>' not in beta
+    assert "There is no tag with that name" in unknown
