@@ -29,7 +29,9 @@ class ReportListView(ListView):
         published = Report.objects.published()
         self.filter_form = ReportFilterForm(self.request.GET, reports=published)
         reports = self.filter_form.filter(published)
-        return reports.newest_first().prefetch_related(published_themes())
+        # A plain list per report (to_attr) costs far less than a queryset per report.
+        themes = Prefetch("themes", queryset=Theme.objects.published(), to_attr="public_themes")
+        return reports.newest_first().prefetch_related(themes)
 
     def get_paginator(self, *args, **kwargs):
         data = self.filter_form.cleaned_data
