@@ -25,11 +25,18 @@ def describe_violations(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def assert_no_axe_violations(page, *, context: str | None = None) -> None:
-    """Fail listing each axe violation on the page as it is now (id, impact, help, nodes)."""
-    results = _axe.run(page, context=context, options=AXE_OPTIONS)
-    violations = results.response["violations"]
-    assert not violations, (
+def axe_report(page, *, context: str | None = None) -> str:
+    """The axe violations on the page as it is now, described; empty when there are none."""
+    violations = _axe.run(page, context=context, options=AXE_OPTIONS).response["violations"]
+    if not violations:
+        return ""
+    return (
         f"axe-core found {len(violations)} accessibility violation(s) on {page.url}:\n"
         + describe_violations(violations)
     )
+
+
+def assert_no_axe_violations(page, *, context: str | None = None) -> None:
+    """Fail listing each axe violation on the page (id, impact, help, nodes)."""
+    report = axe_report(page, context=context)
+    assert not report, report
