@@ -96,12 +96,19 @@ class ContentCachedPaginator(Paginator):
         return content_cached(f"count:{self.count_key}", lambda: Paginator.count.func(self))
 
 
+def _bookkeeping_models() -> tuple:
+    # Rows in content apps that no page shows: the version counter, the seed's records.
+    from collaboration.models import ContentVersion, SeedRecord
+
+    return (ContentVersion, SeedRecord)
+
+
 def _shows_on_public_pages(model) -> bool:
     # Historical models (module "__fake__") are migrations at work; post_migrate covers them.
     return (
         model._meta.app_label in settings.PAGE_CACHE_CONTENT_APPS
         and model.__module__ != "__fake__"
-        and model is not _version_model()
+        and model not in _bookkeeping_models()
     )
 
 
