@@ -15,7 +15,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
-from empac.pagecache import ContentCachedPaginator, content_cached
+from empac.pagecache import content_cached
+from empac.pagination import LargeListPaginator
 from reports.models import GapAnalysis, KnowledgeGap, Report
 
 from .models import Organisation, Person, Role, Status, Theme
@@ -89,7 +90,7 @@ class ThemeDetailView(ListView):
     template_name = "collaboration/theme_detail.html"
     context_object_name = "reports"
     paginate_by = 20
-    paginator_class = ContentCachedPaginator
+    paginator_class = LargeListPaginator
 
     def get(self, request, *args, **kwargs):
         slug = kwargs["slug"]

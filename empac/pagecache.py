@@ -16,7 +16,6 @@ from asgiref.local import Local
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
-from django.core.paginator import Paginator
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
@@ -24,7 +23,6 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import cc_delim_re
-from django.utils.functional import cached_property
 
 VERSION_ROW = 1
 CACHE_HEADER = "X-Page-Cache"
@@ -82,18 +80,6 @@ def content_cached(name: str, compute):
         value = compute()
         cache.set(key, value)
     return value
-
-
-class ContentCachedPaginator(Paginator):
-    """A paginator that counts the rows once per content version (``count_key`` names them)."""
-
-    def __init__(self, *args, count_key: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.count_key = count_key
-
-    @cached_property
-    def count(self) -> int:
-        return content_cached(f"count:{self.count_key}", lambda: Paginator.count.func(self))
 
 
 def _bookkeeping_models() -> tuple:

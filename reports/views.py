@@ -4,7 +4,7 @@ from django.views.generic import DetailView, ListView
 from taggit.models import TaggedItem
 
 from collaboration.models import Organisation, Person, Role, Theme
-from empac.pagecache import ContentCachedPaginator
+from empac.pagination import LargeListPaginator
 
 from .filters import ReportFilterForm
 from .models import GapAnalysis, KnowledgeGap, Report
@@ -23,7 +23,7 @@ class ReportListView(ListView):
     template_name = "reports/report_list.html"
     context_object_name = "reports"
     paginate_by = 20
-    paginator_class = ContentCachedPaginator
+    paginator_class = LargeListPaginator
 
     def get_queryset(self):
         published = Report.objects.published()
