@@ -32,4 +32,6 @@ class LargeListPaginator(Paginator):
             top = self.count
         rows = self.object_list
         keys = list(rows.prefetch_related(None).values_list("pk", flat=True)[bottom:top])
-        return self._get_page(list(rows.filter(pk__in=keys)), number, self)
+        # Unordered, so the database looks the rows up by key instead of walking the list.
+        found = {row.pk: row for row in rows.order_by().filter(pk__in=keys)}
+        return self._get_page([found[key] for key in keys if key in found], number, self)
