@@ -1,7 +1,10 @@
 """Site-wide template helpers: the header navigation and page-number links."""
 
+from functools import lru_cache
+
 from django import template
-from django.urls import reverse
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
 register = template.Library()
@@ -18,21 +21,27 @@ NAVIGATION = [
 ]
 
 
-@register.inclusion_tag("includes/navigation.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def site_navigation(context):
     """The header links, marking the current page (aria-current) and its section."""
     match = getattr(context.get("request"), "resolver_match", None)
     here = match.view_name if match else ""
+    return _navigation(here, get_script_prefix(), get_urlconf())
+
+
+@lru_cache(maxsize=64)
+def _navigation(here, script_prefix, urlconf):
+    # The same on every page of a section, so each worker renders it once per section.
     items = [
         {
             "text": text,
-            "href": reverse(name),
+            "href": reverse(name, urlconf=urlconf),
             "current": here == name,
             "active": here in section,
         }
         for text, name, section in NAVIGATION
     ]
-    return {"items": items}
+    return render_to_string("includes/navigation.html", {"items": items})
 
 
 @register.simple_tag
