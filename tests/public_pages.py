@@ -13,9 +13,6 @@ from reports.models import GapAnalysis, Report
 
 MISSING_PAGE = "/no-such-page/"
 
-# URL names with no page of their own to check (not public pages).
-NOT_PAGES = {"healthz"}
-
 
 def public_pages() -> dict[str, str]:
     """Name → path of every public page type, with content from the database.

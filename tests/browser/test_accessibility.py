@@ -35,6 +35,14 @@ def test_reports_index_with_unrecognised_filters_has_no_axe_violations(page):
     assert_no_axe_violations(page)
 
 
+def test_get_involved_form_showing_its_errors_has_no_axe_violations(page, settings):
+    settings.EMPAC_REGISTRATION_MIN_SECONDS = 0  # a quick human, not a bot
+    page.goto(public_pages()["register"])
+    page.get_by_role("button", name="Send registration").click()
+    page.get_by_role("alert").wait_for()
+    assert_no_axe_violations(page)
+
+
 def test_axe_check_fails_on_a_page_with_a_violation(page):
     """The check is not vacuous: an image without a text alternative is reported."""
     page.goto(public_pages()["home"])
