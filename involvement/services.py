@@ -176,7 +176,7 @@ def registration_personal_data(*, email: str) -> dict:
         InterestRegistration.objects.for_email(email)
         .select_related("handled_by")
         .prefetch_related("themes", "matched_gaps", "matched_reports")
-        .order_by("created_at")
+        .order_by("created_at", "pk")
     )
     return {
         "email": email,
