@@ -4,8 +4,10 @@ The sources are the five files in ``/work/shared/seeds/`` (see its README). Fact
 ranks, titles, dates, table cells, recommendation headings – are copied exactly; everything
 written as prose (descriptions, summaries, bodies, explanations) is in the project's own words.
 
-The loader creates what is missing, found by natural key, and never changes what already
-exists: once seeded, an object belongs to the curators.
+The loader creates each object at most once per database and never changes what exists: once
+seeded, an object belongs to the curators, and so does the decision to delete it. A
+``SeedRecord`` remembers every object seeded, so a deleted one stays deleted unless a run asks
+to restore it.
 """
 
 import datetime
@@ -15,7 +17,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from collaboration.models import Organisation, Person, Role, Status, Theme
+from collaboration.models import Organisation, Person, Role, SeedRecord, Status, Theme
 from empac.pagecache import bump_content_version
 from reports.models import (
     AlignmentRow,
@@ -1275,87 +1277,162 @@ class SeedError(Exception):
 
 @dataclass
 class SeedResult:
-    """What a run created and what it found already there, counted by model."""
+    """What a run did, counted by model."""
 
     created: Counter = field(default_factory=Counter)
     existing: Counter = field(default_factory=Counter)
+    # Seeded once, since deleted by a curator, and so left deleted.
+    deleted: Counter = field(default_factory=Counter)
+    # Recreated by --restore after a curator deleted them.
+    restored: Counter = field(default_factory=Counter)
+    # Not restored because a curator's object now holds the natural key.
+    blocked: Counter = field(default_factory=Counter)
 
     @property
     def created_total(self) -> int:
         return sum(self.created.values())
 
     def summary(self) -> str:
-        kept = sum(self.existing.values())
-        if not self.created:
-            return f"EMPAC content: nothing to create; {kept} existing objects left alone."
-        made = ", ".join(
-            f"{count} {model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural}"
-            for model, count in self.created.items()
-        )
-        return f"EMPAC content: created {made}; {kept} existing objects left alone."
+        parts = [
+            f"created {_counted(self.created)}" if self.created else "nothing to create",
+        ]
+        if self.restored:
+            parts.append(f"restored {_counted(self.restored)}")
+        parts.append(f"{sum(self.existing.values())} existing objects left alone")
+        deleted = sum(self.deleted.values())
+        hint = " (seed_empac --restore recreates them)" if deleted else ""
+        parts.append(f"{deleted} skipped because a curator deleted them{hint}")
+        if self.blocked:
+            parts.append(
+                f"{sum(self.blocked.values())} not restored because other objects now hold "
+                f"their slugs or numbers ({_counted(self.blocked)})"
+            )
+        return f"EMPAC content: {'; '.join(parts)}."
+
+
+def _counted(counter: Counter) -> str:
+    return ", ".join(
+        f"{count} {model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural}"
+        for model, count in counter.items()
+    )
 
 
 class _Seeder:
-    def __init__(self):
+    def __init__(self, *, restore: bool = False):
+        self.restore = restore
         self.result = SeedResult()
-        self.themes: dict[str, Theme] = {}
-        self.organisations: dict[str, Organisation] = {}
-        self.people: dict[str, Person] = {}
-        self.reports: dict[str, Report] = {}
+        self.records = {(r.model, r.key): r for r in SeedRecord.objects.all()}
+        # Objects some record stands for: a restore must not take one over for another key.
+        self.claimed = {(r.model, r.object_id) for r in self.records.values()}
+        self.themes: dict[str, Theme | None] = {}
+        self.organisations: dict[str, Organisation | None] = {}
+        self.people: dict[str, Person | None] = {}
+        self.reports: dict[str, Report | None] = {}
 
-    def ensure(self, model, keys, **fields):
-        """Return the object found by any of ``keys`` (tuples of field names), or create it.
+    def ensure(self, model, seed_key: str, lookups, **fields):
+        """Return (object, whether this run made it) for what the seed knows as ``seed_key``.
 
-        An object that exists is returned as it is, whatever a curator has done to it.
+        An object seeded before is returned as it is, whatever a curator has done to it; one
+        a curator deleted comes back as None (or is recreated, with --restore). An object
+        never recorded is looked up by each of ``lookups`` (tuples of field names) and
+        adopted if found, as in databases seeded before records were kept; else created.
         """
-        for key in keys:
-            found = model.objects.filter(**{name: fields[name] for name in key}).first()
+        label = model._meta.label_lower
+        record = self.records.get((label, seed_key))
+        if record is not None:
+            found = model.objects.filter(pk=record.object_id).first()
             if found is not None:
                 self.result.existing[model] += 1
                 return found, False
+            if not self.restore:
+                self.result.deleted[model] += 1
+                return None, False
+
+        taken = False
+        for lookup in lookups:
+            found = model.objects.filter(**{name: fields[name] for name in lookup}).first()
+            if found is None:
+                continue
+            if record is not None and (label, found.pk) in self.claimed:
+                # Another seeded object sits there now, e.g. a renumbered recommendation.
+                taken = True
+                continue
+            self._remember(model, seed_key, found, record)
+            self.result.existing[model] += 1
+            return found, False
+        if taken:
+            self.result.blocked[model] += 1
+            return None, False
+
         obj = model(**fields)
         try:
             obj.full_clean()
         except ValidationError as exc:
-            natural_key = ", ".join(f"{name}={fields[name]}" for name in keys[0])
             raise SeedError(
-                f"{model._meta.verbose_name} ({natural_key}): {'; '.join(exc.messages)}"
+                f"{model._meta.verbose_name} ({self._describe(lookups[0], fields)}): "
+                f"{'; '.join(exc.messages)}"
             ) from exc
         obj.save()
-        self.result.created[model] += 1
+        self._remember(model, seed_key, obj, record)
+        (self.result.restored if record is not None else self.result.created)[model] += 1
         return obj, True
+
+    def _remember(self, model, seed_key, obj, record) -> None:
+        label = model._meta.label_lower
+        if record is None:
+            record = SeedRecord(model=label, key=seed_key)
+            self.records[(label, seed_key)] = record
+        record.object_id = obj.pk
+        record.save()
+        self.claimed.add((label, obj.pk))
+
+    @staticmethod
+    def _describe(lookup, fields) -> str:
+        return ", ".join(f"{name}={fields[name]}" for name in lookup)
 
     def run(self) -> SeedResult:
         published = {"status": Status.PUBLISHED}
         for data in THEMES:
-            theme, _ = self.ensure(Theme, [("slug",), ("position",)], **data, **published)
-            self.themes[data["slug"]] = theme
+            self.themes[data["slug"]], _ = self.ensure(
+                Theme, data["slug"], [("slug",), ("position",)], **data, **published
+            )
         for data in ORGANISATIONS:
-            org, _ = self.ensure(Organisation, [("slug",), ("name",)], **data, **published)
-            self.organisations[data["slug"]] = org
+            self.organisations[data["slug"]], _ = self.ensure(
+                Organisation, data["slug"], [("slug",), ("name",)], **data, **published
+            )
         for data in PEOPLE:
             data = {**data, "organisation": self.organisations.get(data.get("organisation"))}
-            person, _ = self.ensure(Person, [("slug",)], **data, **published)
-            self.people[data["slug"]] = person
+            self.people[data["slug"]], _ = self.ensure(
+                Person, data["slug"], [("slug",)], **data, **published
+            )
         for data in REPORTS:
             self.seed_report(dict(data))
         for data in ROLES:
-            self.ensure(
-                Role,
-                [("person", "kind")],
-                **{
-                    **data,
-                    "person": self.people[data["person"]],
-                    "organisation": self.organisations.get(data.get("organisation")),
-                    "theme": self.themes.get(data.get("theme")),
-                    "source": self.reports[data["source"]],
-                },
-            )
+            self.seed_role(data)
         for data in GAP_ANALYSES:
             self.seed_gap_analysis(dict(data))
         return self.result
 
+    def seed_role(self, data: dict) -> None:
+        person = self.people[data["person"]]
+        theme = self.themes.get(data.get("theme"))
+        if person is None or (data["kind"] == Role.Kind.THEME_LEAD and theme is None):
+            return  # What it belongs to was deleted, and the role went with it.
+        self.ensure(
+            Role,
+            f"{data['person']}/{data['kind']}",
+            [("person", "kind")],
+            **{
+                **data,
+                "person": person,
+                "organisation": self.organisations.get(data.get("organisation")),
+                "theme": theme,
+                "source": self.reports[data["source"]],
+            },
+        )
+
     def seed_report(self, data: dict) -> None:
+        slug = data["slug"]
         relations = {
             "themes": [self.themes[s] for s in data.pop("themes", [])],
             "authors": [self.people[s] for s in data.pop("authors", [])],
@@ -1366,18 +1443,22 @@ class _Seeder:
         recommendations = data.pop("recommendations", [])
         alignment_rows = data.pop("alignment_rows", [])
         data["primary_theme"] = self.themes.get(data.pop("primary_theme", None))
-        report, created = self.ensure(
-            Report, [("slug",), ("title",)], **data, status=Status.PUBLISHED
+        report, made = self.ensure(
+            Report, slug, [("slug",), ("title",)], **data, status=Status.PUBLISHED
         )
-        self.reports[data["slug"]] = report
-        if created:
+        self.reports[slug] = report
+        if report is None:
+            return  # Deleted by a curator, with its recommendations and table.
+        if made:
             for name, objects in relations.items():
-                getattr(report, name).set(objects)
+                getattr(report, name).set([obj for obj in objects if obj is not None])
             report.tags.add(*tags)
         for number, (heading, explanation) in enumerate(recommendations, start=1):
             self.ensure(
                 Recommendation,
-                [("report", "number")],
+                f"{slug}/{number}",
+                # The heading first: a curator may have renumbered the recommendations.
+                [("report", "heading"), ("report", "number")],
                 report=report,
                 number=number,
                 heading=heading,
@@ -1386,6 +1467,7 @@ class _Seeder:
         for position, (approach, activity, asset) in enumerate(alignment_rows, start=1):
             self.ensure(
                 AlignmentRow,
+                f"{slug}/{position}",
                 [("report", "position")],
                 report=report,
                 position=position,
@@ -1395,16 +1477,22 @@ class _Seeder:
             )
 
     def seed_gap_analysis(self, data: dict) -> None:
+        slug = data["slug"]
         themes = [self.themes[s] for s in data.pop("themes")]
         rows = data.pop("comparison_rows")
         gaps = data.pop("knowledge_gaps")
         data["report"] = self.reports[data["report"]]
-        analysis, created = self.ensure(GapAnalysis, [("slug",)], **data, status=Status.PUBLISHED)
-        if created:
-            analysis.themes.set(themes)
+        analysis, made = self.ensure(
+            GapAnalysis, slug, [("slug",)], **data, status=Status.PUBLISHED
+        )
+        if analysis is None:
+            return
+        if made:
+            analysis.themes.set([theme for theme in themes if theme is not None])
         for position, (dimension, first, second) in enumerate(rows, start=1):
             self.ensure(
                 ComparisonRow,
+                f"{slug}/{position}",
                 [("analysis", "position")],
                 analysis=analysis,
                 position=position,
@@ -1415,6 +1503,7 @@ class _Seeder:
         for position, (question, detail, theme, status) in enumerate(gaps, start=1):
             self.ensure(
                 KnowledgeGap,
+                f"{slug}/{position}",
                 [("analysis", "position")],
                 analysis=analysis,
                 position=position,
@@ -1425,11 +1514,14 @@ class _Seeder:
             )
 
 
-def load_seed() -> SeedResult:
-    """Create whatever of the EMPAC content is missing, in one transaction; change nothing else."""
+def load_seed(*, restore: bool = False) -> SeedResult:
+    """Create the EMPAC content never seeded before, in one transaction; change nothing else.
+
+    With ``restore``, also recreate seeded objects that a curator has since deleted.
+    """
     with transaction.atomic():
-        result = _Seeder().run()
-        if result.created:
+        result = _Seeder(restore=restore).run()
+        if result.created or result.restored:
             # Retire cached public pages in the same transaction as the new content.
             bump_content_version()
     return result

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from collaboration import seed as seed_data
-from collaboration.models import Organisation, Person, Role, Status, Theme
+from collaboration.models import Organisation, Person, Role, SeedRecord, Status, Theme
 from empac.pagecache import current_content_version
 from reports.models import (
     AlignmentRow,
@@ -33,10 +33,14 @@ SEEDED_MODELS = [
 TIMESTAMPED = [Theme, Organisation, Person, Report, GapAnalysis, KnowledgeGap]
 
 
-def seed() -> str:
+def seed_with(*args: str) -> str:
     out = StringIO()
-    call_command("seed_empac", stdout=out)
+    call_command("seed_empac", *args, stdout=out)
     return out.getvalue()
+
+
+def seed() -> str:
+    return seed_with()
 
 
 @pytest.fixture
@@ -346,14 +350,121 @@ def test_curator_renamed_slugs_do_not_cause_duplicates(seeded):
     assert Theme.objects.get(position=1).slug == "international-networks"
 
 
-def test_missing_seeded_rows_are_restored_and_nothing_else_is_created(seeded):
-    Recommendation.objects.get(heading="We try things out.").delete()
+def delete_as_a_curator() -> list:
+    """Delete one seeded object of each kind a curator might remove; return what went."""
+    doomed = [
+        Theme.objects.get(slug="what-works"),
+        Organisation.objects.get(name="Crimestoppers"),
+        Person.objects.get(slug="dave-walsh"),
+        report("community-resilience-progress-report-november-2020"),
+        Recommendation.objects.get(heading="We try things out."),
+        GapAnalysis.objects.get(title="Mind the gap"),
+    ]
+    for obj in doomed:
+        obj.delete()
+    return doomed
+
+
+def adaptability_headings() -> list:
+    adaptability = report("organisational-adaptability-progress-report-december-2020")
+    return list(adaptability.recommendations.values_list("number", "heading"))
+
+
+def delete_the_first_recommendation_and_renumber_the_rest() -> None:
+    adaptability = report("organisational-adaptability-progress-report-december-2020")
+    adaptability.recommendations.get(number=1).delete()
+    for recommendation in adaptability.recommendations.order_by("number"):
+        recommendation.number -= 1
+        recommendation.save()
+
+
+def test_what_a_curator_deleted_stays_deleted_after_a_rerun(seeded):
+    doomed = delete_as_a_curator()
     before = counts()
 
     output = seed()
 
-    assert counts() == {**before, "Recommendation": before["Recommendation"] + 1}
-    assert "created 1 recommendation;" in output
+    assert counts() == before
+    for obj in doomed:
+        assert not type(obj).objects.filter(pk=obj.pk).exists()
+    assert not Person.objects.filter(slug="dave-walsh").exists()
+    assert not Report.objects.filter(
+        slug="community-resilience-progress-report-november-2020"
+    ).exists()
+    assert not Recommendation.objects.filter(heading="We try things out.").exists()
+    assert "nothing to create" in output
+    assert f"{len(doomed)} skipped because a curator deleted them" in output
+    assert "--restore" in output
+
+
+def test_renumbered_recommendations_are_not_added_again(seeded):
+    delete_the_first_recommendation_and_renumber_the_rest()
+    before = counts()
+
+    seed()
+
+    assert counts() == before
+    assert adaptability_headings() == [
+        (1, "We get the best evidence."),
+        (2, "We try things out."),
+        (3, "We bring in sustainable funding."),
+    ]
+
+
+def test_restore_recreates_what_curators_deleted_and_nothing_else(db):
+    seed()
+    original = counts()
+    delete_as_a_curator()
+
+    output = seed_with("--restore")
+
+    assert counts() == original
+    assert "nothing to create; restored 1 theme, 1 organisation, 1 person" in output
+    assert adaptability_headings()[2] == (3, "We try things out.")
+    resilience = report("community-resilience-progress-report-november-2020")
+    assert resilience.recommendations.count() == 3
+    assert resilience.alignment_rows.count() == 12
+    assert "county lines" in resilience.tags.names()
+    assert resilience.primary_theme is not None
+    walsh = Person.objects.get(slug="dave-walsh")
+    assert walsh.roles.get(kind=Role.Kind.ACADEMIC_LEAD).is_current()
+    analysis = GapAnalysis.objects.get(title="Mind the gap")
+    assert analysis.comparison_rows.count() == 3
+    assert analysis.themes.exists()
+    assert "0 skipped because a curator deleted them" in seed()
+
+
+def test_restore_leaves_a_number_a_curator_reused_alone(seeded):
+    adaptability = report("organisational-adaptability-progress-report-december-2020")
+    adaptability.recommendations.get(number=3).delete()
+    moved = adaptability.recommendations.get(number=4)
+    moved.number = 3
+    moved.save()
+    before = counts()
+
+    output = seed_with("--restore")
+
+    assert counts() == before
+    assert adaptability_headings()[2:] == [(3, "We bring in sustainable funding.")]
+    assert "1 not restored because other objects now hold their slugs or numbers" in output
+
+
+def test_database_seeded_before_records_keeps_its_objects_and_then_its_deletions(seeded):
+    SeedRecord.objects.all().delete()
+    # Renumbered before records were kept: the headings still identify the recommendations.
+    delete_the_first_recommendation_and_renumber_the_rest()
+    before = counts()
+    version = current_content_version()
+
+    output = seed()
+
+    assert counts() == before
+    assert "nothing to create" in output
+    # Recording what is there is bookkeeping, not content: cached pages stay valid.
+    assert current_content_version() == version
+    Person.objects.get(slug="dave-walsh").delete()
+    seed()
+    assert not Person.objects.filter(slug="dave-walsh").exists()
 
 
 def test_invalid_seed_data_saves_nothing_and_says_what_is_wrong(db, monkeypatch):

@@ -5,13 +5,21 @@ from collaboration.seed import SeedError, load_seed
 
 class Command(BaseCommand):
     help = (
-        "Load the EMPAC content stated in the source documents: create whatever is missing "
-        "and leave everything that already exists, including curators' edits, as it is."
+        "Load the EMPAC content stated in the source documents: create what has never been "
+        "seeded in this database and leave everything else, including curators' edits and "
+        "deletions, as it is."
     )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--restore",
+            action="store_true",
+            help="Also recreate seeded objects that a curator has since deleted.",
+        )
 
     def handle(self, *args, **options):
         try:
-            result = load_seed()
+            result = load_seed(restore=options["restore"])
         except SeedError as exc:
             raise CommandError(f"Seed data is invalid, so nothing was saved. {exc}") from exc
         self.stdout.write(result.summary())
