@@ -193,3 +193,12 @@ def test_service_refuses_a_registration_without_consent_or_themes(themes):
     with pytest.raises(ValidationError):
         registration_create(**fields | {"email": "nonsense"}, themes=[themes[0]], consent=True)
     assert not InterestRegistration.objects.exists()
+
+
+def test_deploy_check_warns_when_no_curator_address_is_set(settings):
+    from involvement.checks import curator_emails_configured
+
+    settings.EMPAC_CURATOR_EMAILS = []
+    assert [w.id for w in curator_emails_configured(None)] == ["involvement.W001"]
+    settings.EMPAC_CURATOR_EMAILS = ["curators@empac.example.org"]
+    assert curator_emails_configured(None) == []

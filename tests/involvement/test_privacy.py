@@ -34,6 +34,17 @@ def closed(days_ago: int, **fields):
     return registration
 
 
+def record_admin_change(registration):
+    """An admin history entry, which names the person as the registration's __str__ does."""
+    LogEntry.objects.create(
+        user=factories.UserFactory(),
+        content_type=ContentType.objects.get_for_model(InterestRegistration),
+        object_id=str(registration.pk),
+        object_repr=str(registration),
+        action_flag=CHANGE,
+    )
+
+
 def purge(*args):
     from io import StringIO
 
@@ -85,13 +96,7 @@ def test_retention_period_follows_the_setting_or_the_option(settings):
 
 def test_purge_also_removes_the_admin_history_and_expired_rate_limit_counters():
     expired = closed(1000)
-    LogEntry.objects.create(
-        user=factories.UserFactory(),
-        content_type=ContentType.objects.get_for_model(InterestRegistration),
-        object_id=str(expired.pk),
-        object_repr=str(expired),
-        action_flag=CHANGE,
-    )
+    record_admin_change(expired)
     old_window = timezone.now() - datetime.timedelta(days=2)
     RateLimitBucket.objects.create(key="a" * 64, window_start=old_window, count=3)
     RateLimitBucket.objects.create(key="b" * 64, window_start=timezone.now(), count=1)
@@ -167,13 +172,7 @@ def test_erasure_deletes_every_registration_with_the_address_and_its_history(
     curator_client, one_person
 ):
     first, second, other = one_person
-    LogEntry.objects.create(
-        user=factories.UserFactory(),
-        content_type=ContentType.objects.get_for_model(InterestRegistration),
-        object_id=str(second.pk),
-        object_repr=str(second),
-        action_flag=CHANGE,
-    )
+    record_admin_change(second)
 
     response = run_action(
         curator_client, "erase_personal_data", [first], confirm="yes", follow=True
