@@ -220,4 +220,8 @@ class PrivacyNoticeView(TemplateView):
     template_name = "pages/privacy.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(version=settings.PRIVACY_NOTICE_VERSION, **kwargs)
+        return super().get_context_data(
+            version=settings.PRIVACY_NOTICE_VERSION,
+            retention_days=settings.EMPAC_REGISTRATION_RETENTION_DAYS,
+            **kwargs,
+        )

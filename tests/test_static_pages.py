@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.test import override_settings
 from django.urls import reverse
@@ -22,8 +21,11 @@ def test_static_page_renders_with_one_heading(client, name):
     assertContains(response, "<h1", count=1)
 
 
-def test_privacy_notice_covers_interest_registrations_and_shows_its_version(client):
+def test_privacy_notice_covers_interest_registrations_and_shows_its_version(client, settings):
+    settings.EMPAC_REGISTRATION_RETENTION_DAYS = 180
     response = client.get(reverse("collaboration:privacy"))
+
+    assertContains(response, "deleted automatically 180 days later")
 
     for topic in [
         "What we collect",
