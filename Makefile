@@ -51,6 +51,12 @@ format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# A separate database (SQLite under /tmp, or empac_bench beside DATABASE_URL) with 10,000
+# demo reports, gunicorn with 2 sync workers and DEBUG off, wrk at 16 connections.
+bench: $(VENV)/.installed
+	@command -v wrk >/dev/null || { echo "make bench needs wrk (Debian package wrk)"; exit 1; }
+	$(PY) bench/run.py $(BENCH_ARGS)
+
 check: $(VENV)/.installed
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
