@@ -34,6 +34,21 @@ def test_index_lists_published_reports_newest_first_and_omits_drafts(client, the
     assertNotContains(response, "Secret draft")
 
 
+def test_index_names_each_reports_published_themes_in_theme_order(client):
+    first = factories.ThemeFactory(position=1, short_name="First theme")
+    second = factories.ThemeFactory(position=2, short_name="Second theme")
+    hidden = factories.ThemeFactory(position=3, short_name="Draft theme", status=Status.DRAFT)
+    factories.ReportFactory(title="Both", themes=[second, hidden, first])
+    factories.ReportFactory(title="One", themes=[second])
+
+    items = client.get(REPORTS).content.decode().split('class="empac-item"')[1:]
+
+    assert "First theme, Second theme" in next(i for i in items if "Both" in i)
+    assert "Second theme" in next(i for i in items if ">One<" in i)
+    assert "First theme" not in next(i for i in items if ">One<" in i)
+    assert "Draft theme" not in "".join(items)
+
+
 def test_a_report_without_a_date_comes_last(client):
     factories.ReportFactory(title="Undated", published_on=None)
     factories.ReportFactory(title="Dated", published_on=datetime.date(2015, 12, 2))
