@@ -1,5 +1,7 @@
 """A researcher registers interest using only the keyboard, fixes their mistakes, and is thanked."""
 
+import re
+
 from collaboration.models import Theme
 from involvement.models import Discipline, InterestRegistration
 from tests.browser.axe import assert_no_axe_violations
@@ -117,4 +119,19 @@ def test_form_fits_a_phone_screen_without_sideways_scrolling(page):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"]
     assert page.get_by_role("button", name="Send registration").is_visible()
+    assert_no_axe_violations(page)
+
+
+def test_too_many_attempts_page_is_friendly_and_accessible(page, settings):
+    settings.EMPAC_REGISTRATION_RATE_LIMIT = 0  # every POST is over the limit
+    page.goto("/get-involved/")
+
+    with page.expect_response("**/get-involved/") as answer:
+        page.get_by_role("button", name="Send registration").click()
+
+    assert answer.value.status == 429
+    heading = page.get_by_role("heading", level=1).inner_text()
+    assert heading == "Sorry, too many attempts from your connection"
+    # The wait is what is left of the current hour-long window.
+    assert re.search(r"Please try again in \d+ minutes?\.", page.get_by_role("main").inner_text())
     assert_no_axe_violations(page)
