@@ -1,5 +1,7 @@
 """The reports index filters: a plain GET form, so filtered lists are shareable URLs."""
 
+from functools import partial
+
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from taggit.models import Tag
@@ -8,6 +10,17 @@ from collaboration.models import Organisation, Theme
 from empac.pagecache import content_cached, content_key
 
 from .models import Report
+
+KIND_CHOICES = [("", "All kinds"), *Report.Kind.choices]
+
+
+def year_choices(reports):
+    dates = reports.dates("published_on", "year", order="DESC")
+    return [("", "All years")] + [(d.year, d.year) for d in dates]
+
+
+def model_choices(field):
+    return [(str(value), label) for value, label in field.iterator(field)]
 
 
 class SlugChoiceField(forms.ModelChoiceField):
@@ -42,13 +55,9 @@ class ReportFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         fields = self.fields
         fields["theme"].queryset = Theme.objects.published()
-        fields["kind"].choices = [("", "All kinds"), *Report.Kind.choices]
-        fields["year"].choices = content_cached(
-            "report-filters:year",
-            lambda: (
-                [("", "All years")]
-                + [(d.year, d.year) for d in reports.dates("published_on", "year", order="DESC")]
-            ),
+        fields["kind"].choices = KIND_CHOICES
+        fields["year"].choices = partial(
+            content_cached, "report-filters:year", partial(year_choices, reports)
         )
         # Only tags on published reports, so a draft's tags never show.
         fields["tag"].queryset = Tag.objects.filter(
@@ -57,12 +66,12 @@ class ReportFilterForm(forms.Form):
         ).distinct()
         fields["organisation"].queryset = Organisation.objects.published().order_by("name")
         # The querysets still validate a chosen value; the lists to choose from are the
-        # same for every request until content changes, so they are worked out once.
+        # same for every request until content changes, so they are worked out once, and
+        # only looked up (callables) when the form is drawn: its HTML is kept as well.
         for name in ("theme", "tag", "organisation"):
             field = fields[name]
-            field.choices = content_cached(
-                f"report-filters:{name}",
-                lambda field=field: [(str(value), label) for value, label in field.choices],
+            field.choices = partial(
+                content_cached, f"report-filters:{name}", partial(model_choices, field)
             )
         for name, field in fields.items():
             field.error_messages["invalid_choice"] = self.invalid_messages[name]
