@@ -76,9 +76,7 @@ class Organisation(Publishable):
     short_name = models.CharField(max_length=40, blank=True, help_text="e.g. DMU, EMSOU.")
     slug = models.SlugField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
-    is_member = models.BooleanField(
-        "member of the collaboration", default=False, db_index=True
-    )
+    is_member = models.BooleanField("member of the collaboration", default=False, db_index=True)
     website = models.URLField(blank=True)
     description = models.TextField(blank=True)
 
@@ -122,12 +120,12 @@ class Person(Publishable):
     def __str__(self) -> str:
         return self.display_name
 
+    def get_absolute_url(self) -> str:
+        return reverse("collaboration:person-detail", kwargs={"slug": self.slug})
+
     @property
     def display_name(self) -> str:
         return f"{self.honorific} {self.name}".strip()
-
-    def get_absolute_url(self) -> str:
-        return reverse("collaboration:person-detail", kwargs={"slug": self.slug})
 
 
 class RoleQuerySet(models.QuerySet):

@@ -64,13 +64,9 @@ class Report(Publishable):
     pdf_size = models.PositiveIntegerField(
         null=True, blank=True, editable=False, help_text="Bytes, recorded when the PDF is saved."
     )
-    source_url = models.URLField(
-        "original source address", max_length=500, blank=True
-    )
+    source_url = models.URLField("original source address", max_length=500, blank=True)
     authors = models.ManyToManyField(Person, blank=True, related_name="reports")
-    organisations = models.ManyToManyField(
-        Organisation, blank=True, related_name="reports"
-    )
+    organisations = models.ManyToManyField(Organisation, blank=True, related_name="reports")
     listed_reports = models.ManyToManyField(
         "self",
         symmetrical=False,
@@ -133,7 +129,9 @@ class Recommendation(models.Model):
             models.UniqueConstraint(
                 fields=["report", "number"],
                 name="recommendation_number_unique_per_report",
-                violation_error_message="This report already has a recommendation with that number.",
+                violation_error_message=(
+                    "This report already has a recommendation with that number."
+                ),
             ),
         ]
 

@@ -17,11 +17,15 @@ def required(name: str) -> str:
 
 SECRET_KEY = required("DJANGO_SECRET_KEY")
 if len(SECRET_KEY) < 40 or SECRET_KEY.startswith(("dev-only", "test-only", "change-me")):
-    raise ImproperlyConfigured("DJANGO_SECRET_KEY is too short or a placeholder; generate a new one.")
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is too short or a placeholder; generate a new one."
+    )
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
-    raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must list the site's host names in production.")
+    raise ImproperlyConfigured(
+        "DJANGO_ALLOWED_HOSTS must list the site's host names in production."
+    )
 
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
