@@ -105,7 +105,7 @@ class ThemeDetailView(ListView):
         return Report.objects.published().for_theme(self.theme).newest_first()
 
     def get_paginator(self, *args, **kwargs):
-        return super().get_paginator(*args, count_key=f"theme:{self.theme.pk}", **kwargs)
+        return super().get_paginator(*args, list_key=f"theme:{self.theme.pk}", **kwargs)
 
     def get_context_data(self, **kwargs):
         theme = self.theme

@@ -47,7 +47,7 @@ class ReportListView(ListView):
     def get_paginator(self, *args, **kwargs):
         data = self.filter_form.cleaned_data
         filters = sorted((name, str(getattr(v, "pk", v))) for name, v in data.items() if v)
-        return super().get_paginator(*args, count_key=f"reports:{filters}", **kwargs)
+        return super().get_paginator(*args, list_key=f"reports:{filters}", **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(filter_form=self.filter_form, **kwargs)
