@@ -12,6 +12,7 @@ from collaboration.models import (
     Status,
     Theme,
 )
+from empac.urlcache import reverse_slug
 
 from .validators import validate_pdf
 
@@ -92,7 +93,8 @@ class Report(Publishable):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("reports:report-detail", kwargs={"slug": self.slug})
+        # Lists link to many reports at once; reverse_slug reverses the pattern only once.
+        return reverse_slug("reports:report-detail", self.slug)
 
     def save(self, *args, **kwargs):
         if self.pdf:

@@ -49,7 +49,8 @@ def page_links(page_obj, on_each_side=1, on_ends=1):
     """Page numbers around the current one, with the paginator's ellipsis between runs."""
     paginator = page_obj.paginator
     return [
-        None if number == paginator.ELLIPSIS else number
+        # The ellipsis is a lazy translation: comparing with it translates it each time.
+        number if isinstance(number, int) else None
         for number in paginator.get_elided_page_range(
             page_obj.number, on_each_side=on_each_side, on_ends=on_ends
         )

@@ -1,0 +1,26 @@
+"""reverse() for the many links a list page makes to detail pages, at a fraction of its cost.
+
+Django's reverse() costs ~20 us; a page of twenty reports spent more on it than on
+its database queries. A slug URL is the same string around the slug every time, so
+each worker reverses the pattern once and fills the slug in.
+"""
+
+from functools import lru_cache
+
+from django.urls import get_script_prefix, get_urlconf, reverse
+
+# Matches the slug converter, and cannot be part of any real prefix.
+PLACEHOLDER = "__slug__"
+
+
+@lru_cache(maxsize=64)
+def _url_around_slug(viewname: str, script_prefix: str, urlconf) -> str:
+    return reverse(viewname, kwargs={"slug": PLACEHOLDER}, urlconf=urlconf)
+
+
+def reverse_slug(viewname: str, slug: str) -> str:
+    """The same as reverse(viewname, kwargs={"slug": slug}) for a <slug:slug> pattern."""
+    # Slugs are letters, digits, hyphens and underscores: nothing to quote.
+    return _url_around_slug(viewname, get_script_prefix(), get_urlconf()).replace(
+        PLACEHOLDER, slug, 1
+    )

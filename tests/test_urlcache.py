@@ -1,0 +1,19 @@
+import pytest
+from django.urls import clear_script_prefix, reverse, set_script_prefix
+
+from empac.urlcache import reverse_slug
+
+
+@pytest.mark.parametrize("slug", ["a", "progress-report-2020", "under_score", "x-2"])
+def test_reverse_slug_gives_what_reverse_gives(slug):
+    for name in ("reports:report-detail", "collaboration:theme-detail"):
+        assert reverse_slug(name, slug) == reverse(name, kwargs={"slug": slug})
+
+
+def test_reverse_slug_follows_the_script_prefix():
+    set_script_prefix("/knowledge/")
+    try:
+        assert reverse_slug("reports:report-detail", "x") == "/knowledge/reports/x/"
+    finally:
+        clear_script_prefix()
+    assert reverse_slug("reports:report-detail", "x") == "/reports/x/"
