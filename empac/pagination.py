@@ -1,9 +1,20 @@
 """Pagination for long public lists: a count and a deep page that stay cheap at scale."""
 
+from array import array
+
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
 from empac.pagecache import content_cached
+
+
+def compact(keys):
+    """Integer keys as an array: it unpickles from the cache as one block of bytes."""
+    keys = list(keys)
+    try:
+        return array("q", keys)
+    except (TypeError, OverflowError):
+        return keys
 
 
 class LargeListPaginator(Paginator):
@@ -21,10 +32,10 @@ class LargeListPaginator(Paginator):
         self.list_key = list_key
 
     @cached_property
-    def keys(self) -> list:
+    def keys(self):
         rows = self.object_list.prefetch_related(None)
         return content_cached(
-            f"keys:{self.list_key}", lambda: list(rows.values_list("pk", flat=True))
+            f"keys:{self.list_key}", lambda: compact(rows.values_list("pk", flat=True))
         )
 
     @cached_property

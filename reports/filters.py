@@ -19,7 +19,16 @@ def year_choices(reports):
     return [("", "All years")] + [(d.year, d.year) for d in dates]
 
 
-def model_choices(field):
+def published_report_tags(reports):
+    # Only tags on published reports, so a draft's tags never show.
+    return Tag.objects.filter(
+        taggit_taggeditem_items__content_type=ContentType.objects.get_for_model(Report),
+        taggit_taggeditem_items__object_id__in=reports.values("pk"),
+    ).distinct()
+
+
+def model_choices(field, make_queryset):
+    field.queryset = make_queryset()
     return [(str(value), label) for value, label in field.iterator(field)]
 
 
@@ -54,24 +63,27 @@ class ReportFilterForm(forms.Form):
     def __init__(self, *args, reports, **kwargs):
         super().__init__(*args, **kwargs)
         fields = self.fields
-        fields["theme"].queryset = Theme.objects.published()
         fields["kind"].choices = KIND_CHOICES
         fields["year"].choices = partial(
             content_cached, "report-filters:year", partial(year_choices, reports)
         )
-        # Only tags on published reports, so a draft's tags never show.
-        fields["tag"].queryset = Tag.objects.filter(
-            taggit_taggeditem_items__content_type=ContentType.objects.get_for_model(Report),
-            taggit_taggeditem_items__object_id__in=reports.values("pk"),
-        ).distinct()
-        fields["organisation"].queryset = Organisation.objects.published().order_by("name")
-        # The querysets still validate a chosen value; the lists to choose from are the
-        # same for every request until content changes, so they are worked out once, and
-        # only looked up (callables) when the form is drawn: its HTML is kept as well.
-        for name in ("theme", "tag", "organisation"):
+        querysets = {
+            "theme": Theme.objects.published,
+            "tag": partial(published_report_tags, reports),
+            "organisation": lambda: Organisation.objects.published().order_by("name"),
+        }
+        # A chooser's queryset checks a chosen value and lists the choices. The lists are
+        # the same for every request until content changes, so they are worked out once,
+        # and looked up (callables) only when the form is drawn: its HTML is kept as well.
+        # So a queryset is built only when a value was chosen or the list is made.
+        for name, make_queryset in querysets.items():
             field = fields[name]
+            if self.data.get(name):
+                field.queryset = make_queryset()
             field.choices = partial(
-                content_cached, f"report-filters:{name}", partial(model_choices, field)
+                content_cached,
+                f"report-filters:{name}",
+                partial(model_choices, field, make_queryset),
             )
         for name, field in fields.items():
             field.error_messages["invalid_choice"] = self.invalid_messages[name]
