@@ -19,8 +19,8 @@ def published_themes():
     return Prefetch("themes", queryset=Theme.objects.published())
 
 
-def attach_public_themes(reports) -> None:
-    """Give each report ``public_themes``: its published themes, in the themes' order.
+def attach_theme_names(reports) -> None:
+    """Give each report ``public_theme_names``: its published themes, in order, as text.
 
     One small query for the links; the themes themselves are the same few for every page,
     kept per content version, which costs far less than a prefetch on each request.
@@ -42,7 +42,8 @@ def attach_public_themes(reports) -> None:
         )
         linked = set(cursor.fetchall())
     for item in reports:
-        item.public_themes = [t for t in themes if (item.pk, t.pk) in linked]
+        names = [t.short_name for t in themes if (item.pk, t.pk) in linked]
+        item.public_theme_names = ", ".join(names)
 
 
 class ReportListView(ListView):
@@ -65,7 +66,7 @@ class ReportListView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(filter_form=self.filter_form, **kwargs)
-        attach_public_themes(context["reports"])
+        attach_theme_names(context["reports"])
         return context
 
 
