@@ -10,9 +10,9 @@ costs one primary-key query per request.
 """
 
 import hashlib
+import threading
 from urllib.parse import parse_qsl, urlencode
 
-from asgiref.local import Local
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
@@ -27,8 +27,9 @@ from django.utils.cache import cc_delim_re
 VERSION_ROW = 1
 CACHE_HEADER = "X-Page-Cache"
 _MISSING = object()
-# The version read at the start of the request being served, so fragments reuse it.
-_request = Local()
+# What the request being served already knows (the version as a key prefix, the cache),
+# so fragments reuse it. Per thread: the middleware and the view run on the same one.
+_request = threading.local()
 
 
 def _version_model():
@@ -57,13 +58,15 @@ def current_content_version(*, using: str = DEFAULT_DB_ALIAS) -> int:
     return row[0] if row else 0
 
 
+def _content_now(version: int) -> str:
+    # Pages say which roles are current, so a new day is new content too.
+    return f"{version}:{timezone.localdate()}"
+
+
 def content_key(name: str) -> str:
     """Name something derived from content as it is now: stored under it, it is never stale."""
-    version = getattr(_request, "version", None)
-    if version is None:
-        version = current_content_version()
-    # Pages say which roles are current, so a new day is new content too.
-    return f"{version}:{timezone.localdate()}:{name}"
+    now = getattr(_request, "content_now", None) or _content_now(current_content_version())
+    return f"{now}:{name}"
 
 
 def content_cached(name: str, compute):
@@ -73,7 +76,7 @@ def content_cached(name: str, compute):
     recompute on every request: filter choices, result counts. They are as fresh as
     the pages themselves, because they are keyed by the same version.
     """
-    cache = caches["pages"]
+    cache = getattr(_request, "cache", None) or caches["pages"]
     key = f"content:{content_key(name)}"
     value = cache.get(key, _MISSING)
     if value is _MISSING:
@@ -154,18 +157,19 @@ class PageCacheMiddleware:
             self.cache.clear()
         self._highest_version_seen = version
 
-        key = self._key(request, version)
+        now = _content_now(version)
+        key = self._key(request, now)
         frozen = self.cache.get(key)
         if frozen is not None:
             response = self._thaw(frozen)
             response[CACHE_HEADER] = "hit"
             return response
 
-        _request.version = version
+        _request.content_now, _request.cache = now, self.cache
         try:
             response = self.get_response(request)
         finally:
-            _request.version = None
+            _request.content_now = _request.cache = None
         if self._may_store(request, response):
             self.cache.set(key, self._freeze(response))
         response[CACHE_HEADER] = "miss"
@@ -184,7 +188,7 @@ class PageCacheMiddleware:
             and "HTTP_AUTHORIZATION" not in request.META
         )
 
-    def _key(self, request, version: int) -> str:
+    def _key(self, request, content_now: str) -> str:
         # Parameters in any order name the same page; repeated ones keep their order.
         params = sorted(
             parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True),
@@ -192,8 +196,7 @@ class PageCacheMiddleware:
         )
         address = f"{request.scheme}://{request.get_host()}{request.path}?{urlencode(params)}"
         digest = hashlib.md5(address.encode(), usedforsecurity=False).hexdigest()
-        # Pages say which roles are current, so a new day is new content too.
-        return f"page:{version}:{timezone.localdate()}:{digest}"
+        return f"page:{content_now}:{digest}"
 
     @staticmethod
     def _may_store(request, response) -> bool:
