@@ -61,7 +61,8 @@ class ReportListView(ListView):
 
     def get_paginator(self, *args, **kwargs):
         data = self.filter_form.cleaned_data
-        filters = sorted((name, str(getattr(v, "pk", v))) for name, v in data.items() if v)
+        # e.g. "kind=interim&theme=3": names the filtered list, and is a valid cache key.
+        filters = "&".join(f"{name}={getattr(v, 'pk', v)}" for name, v in sorted(data.items()) if v)
         return super().get_paginator(*args, list_key=f"reports:{filters}", **kwargs)
 
     def get_context_data(self, **kwargs):
