@@ -24,13 +24,13 @@ help:
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,dev]'
+	$(PY) -m pip install --quiet '.[test,dev]'
 	@touch $@
 
 run: $(VENV)/.installed
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_empac
-	$(MANAGE) ensure_dev_curator
+	$(MANAGE) ensure_dev_curator --url http://$(HOST):$(PORT)/admin/
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 # npm test tools (the Nu HTML Checker in vnu-jar), reinstalled when the lock file changes.

@@ -14,8 +14,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="curator")
+        parser.add_argument(
+            "--url", default="http://127.0.0.1:8000/admin/", help="Where the admin is served."
+        )
 
-    def handle(self, *args, username, **options):
+    def handle(self, *args, username, url, **options):
         if not settings.DEBUG:
             raise CommandError(
                 "Refusing to create a curator account with DEBUG off. In production, use "
@@ -24,7 +27,6 @@ class Command(BaseCommand):
         User = get_user_model()
         group = Group.objects.get(name="Curators")
         user = User.objects.filter(username=username).first()
-        url = "http://127.0.0.1:8000/admin/"
         if user is not None:
             self.stdout.write(
                 f"Curator sign-in: {url} as '{username}' (password was printed when the account "
