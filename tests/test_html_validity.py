@@ -15,8 +15,10 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.test import Client
 from django.urls import get_resolver, resolve, reverse
 
+from tests import factories
 from tests.public_pages import MISSING_PAGE, PAGE_TYPES, public_pages
 
 VNU_JAR = settings.BASE_DIR / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -87,6 +89,22 @@ def test_every_public_page_type_is_valid_html(seeded, client, tmp_path):
     assert response.status_code == 200 and b"govuk-error-summary" in response.content
     (tmp_path / "register-with-errors.html").write_bytes(response.content)
     files.append(str(tmp_path / "register-with-errors.html"))
+
+    # The error pages a visitor can meet: an expired form, a bad request, a refused page.
+    staff = Client()
+    staff.force_login(factories.UserFactory(is_staff=True))
+    error_pages = {
+        "expired-form": (
+            Client(enforce_csrf_checks=True).post(reverse("involvement:register")),
+            403,
+        ),
+        "bad-request": (client.get("/", HTTP_HOST="unknown.example"), 400),
+        "forbidden": (staff.get(reverse("admin:auth_user_changelist")), 403),
+    }
+    for name, (response, status) in error_pages.items():
+        assert response.status_code == status, name
+        (tmp_path / f"{name}.html").write_bytes(response.content)
+        files.append(str(tmp_path / f"{name}.html"))
 
     result = subprocess.run(
         [*command, *files], capture_output=True, text=True, timeout=300, check=False

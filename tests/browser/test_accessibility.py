@@ -5,11 +5,14 @@ failure lists every page's violations together.
 """
 
 import pytest
+from django.contrib.auth.models import Group
 
+from tests import factories
 from tests.browser.axe import assert_no_axe_violations, axe_report
 from tests.public_pages import MISSING_PAGE, PAGE_TYPES, public_pages
 
 PHONE = {"width": 320, "height": 640}
+PASSWORD = "correct horse battery staple"
 CHECKED_AT_PHONE_WIDTH = ["home", "report-list", "report-detail", "gapanalysis-detail"]
 
 
@@ -40,6 +43,37 @@ def test_get_involved_form_showing_its_errors_has_no_axe_violations(page, settin
     page.goto(public_pages()["register"])
     page.get_by_role("button", name="Send registration").click()
     page.get_by_role("alert").wait_for()
+    assert_no_axe_violations(page)
+
+
+def test_expired_form_page_explains_what_to_do_and_has_no_axe_violations(page, context):
+    page.goto(public_pages()["register"])
+    context.clear_cookies()  # as when the form's cookie has expired or is blocked
+    page.get_by_role("button", name="Send registration").click()
+    heading = page.get_by_role("heading", level=1)
+    assert heading.inner_text() == "Sorry, your form could not be sent"
+    assert page.get_by_role("link", name="Open the form again").is_visible()
+    assert_no_axe_violations(page)
+
+
+def test_refused_and_bad_request_pages_have_no_axe_violations(page, settings):
+    curator = factories.UserFactory(username="cora", is_staff=True, password=PASSWORD)
+    curator.groups.add(Group.objects.get(name="Curators"))
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill("cora")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/")
+
+    response = page.goto("/admin/auth/user/")
+    assert response.status == 403
+    assert page.get_by_role("heading", level=1).inner_text() == "Sorry, you cannot open this page"
+    assert_no_axe_violations(page)
+
+    settings.ALLOWED_HOSTS = ["empac.example.org"]  # the live server's own host is now unknown
+    response = page.goto("/")
+    assert response.status == 400
+    assert "could not be understood" in page.get_by_role("heading", level=1).inner_text()
     assert_no_axe_violations(page)
 
 

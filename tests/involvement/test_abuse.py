@@ -5,7 +5,7 @@ import time
 
 import pytest
 from django.core import mail, signing
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 
 from involvement.forms import FORM_TOKEN_SALT, form_token_issue
 from involvement.models import InterestRegistration, RateLimitBucket
@@ -77,6 +77,37 @@ def test_a_missing_or_forged_token_asks_the_person_to_send_again_keeping_answers
     fresh = html.split('name="token" value="')[1].split('"')[0]
     assert fresh != token
     assert signing.loads(fresh, salt=FORM_TOKEN_SALT)["n"]
+
+
+# Forms must come from this site (CSRF).
+
+
+def test_a_form_without_its_csrf_token_is_refused_in_plain_words_and_not_stored(form_data):
+    browser = Client(enforce_csrf_checks=True)
+
+    response = browser.post(REGISTER_URL, form_data())
+
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Sorry, your form could not be sent" in html
+    assert "Go back to the form" in html and "Reload the page" in html
+    assert 'href="http://testserver/get-involved/">Open the form again</a>' in html
+    assert "CSRF" not in html  # no jargon
+    assert 'href="#main"' in html  # the site's own layout, with its skip link
+    assert not InterestRegistration.objects.exists()
+    assert mail.outbox == []
+
+
+def test_the_same_form_with_its_csrf_token_is_stored(form_data):
+    """The refusal above comes from the CSRF check, not from anything else in the data."""
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get(REGISTER_URL).content.decode()
+    csrf = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+
+    response = browser.post(REGISTER_URL, form_data(csrfmiddlewaretoken=csrf))
+
+    assert response.status_code == 302
+    assert InterestRegistration.objects.count() == 1
 
 
 # A form sent twice is stored once.
