@@ -11,6 +11,7 @@ admin.site.index_title = "Content and registrations"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("", include("involvement.urls")),
     path("", include("reports.urls")),
     path("", include("collaboration.urls")),

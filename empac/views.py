@@ -1,6 +1,7 @@
 from django.db import DatabaseError, connection
-from django.http import HttpResponse
-from django.views.decorators.cache import never_cache
+from django.http import HttpResponse, HttpResponseRedirect
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
 
@@ -15,3 +16,11 @@ def healthz(request):
     except DatabaseError:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+# Temporary, cached for a day: the target's hashed name changes when the icon does.
+@cache_control(public=True, max_age=60 * 60 * 24)
+@require_safe
+def favicon(request):
+    """For browsers and tools that ask for /favicon.ico whatever the page links to."""
+    return HttpResponseRedirect(static("favicon.svg"))
