@@ -1,6 +1,11 @@
-"""The site icon: linked from every page, and there for browsers that ask for /favicon.ico."""
+"""Static files and the site icon: served in tests and development without collectstatic."""
+
+import warnings
 
 import pytest
+from django.http import HttpResponse
+from django.test import RequestFactory
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 pytestmark = pytest.mark.django_db
 
@@ -28,4 +33,16 @@ def test_favicon_ico_sends_browsers_to_the_icon_instead_of_a_404(client):
     assert response["Location"] == "/static/favicon.svg"
     assert "max-age=86400" in response["Cache-Control"]
     assert client.get(response["Location"]).status_code == 200
+
+
+def test_static_files_are_served_with_nothing_collected_and_no_warning(settings, tmp_path):
+    settings.STATIC_ROOT = tmp_path / "never-collected"
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        middleware = WhiteNoiseMiddleware(lambda request: HttpResponse(status=404))
+    response = middleware(RequestFactory().get("/static/css/site.css"))
+
+    assert response.status_code == 200
+    assert not settings.STATIC_ROOT.exists()
 

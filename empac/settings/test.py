@@ -9,3 +9,9 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+
+# Static files straight from static/ and the apps, as edited: no collectstatic, and no
+# "No directory at staticfiles/" warning from WhiteNoise. Production serves the collected,
+# hashed files only (these stay off there, as DEBUG is off).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
