@@ -22,4 +22,5 @@ class Command(BaseCommand):
             result = load_seed(restore=options["restore"])
         except SeedError as exc:
             raise CommandError(f"Seed data is invalid, so nothing was saved. {exc}") from exc
-        self.stdout.write(result.summary())
+        if options["verbosity"] >= 1:  # 0 is for scripts and tests: silent unless it fails
+            self.stdout.write(result.summary())
