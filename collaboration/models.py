@@ -237,7 +237,7 @@ class Role(models.Model):
 
 
 class ContentVersion(models.Model):
-    """One row counting content changes; page caches key on it (see empac/pagecache.py)."""
+    """One row naming the content as it is (random per change); page caches key on it."""
 
     version = models.PositiveBigIntegerField(default=1)
 

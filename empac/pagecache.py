@@ -1,15 +1,19 @@
 """Whole-page cache for anonymous readers that never serves stale content.
 
-One row in the database counts content changes (``collaboration.ContentVersion``).
-Every saved, deleted or re-linked content object bumps it in the same transaction
-as the change, and commands that write in bulk call ``bump_content_version()``.
-Cached pages are keyed by that count, so the moment a change commits, every worker
-on every server looks for new keys: old copies are never read again and age out.
-Each worker keeps its pages in its own LocMemCache ("pages"); checking the count
+One row in the database names the content as it is (``collaboration.ContentVersion``).
+Every saved, deleted or re-linked content object gives it a new random value in the
+same transaction as the change, and commands that write in bulk call
+``bump_content_version()``. Cached pages are keyed by that value, so the moment a change
+commits, every worker on every server looks for new keys: old copies are never read
+again and age out. The value is random rather than a count so that it names one state
+of the content: after a backup is restored, a count would climb back through numbers
+this worker already used for other content, while a random value never comes round
+again. Each worker keeps its pages in its own LocMemCache ("pages"); reading the value
 costs one primary-key query per request.
 """
 
 import hashlib
+import secrets
 import threading
 from urllib.parse import parse_qsl, urlencode
 
@@ -17,7 +21,6 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.http import HttpResponse
 from django.urls import reverse
@@ -38,15 +41,21 @@ def _version_model():
     return ContentVersion
 
 
+def _new_version() -> int:
+    # 63 bits fit a signed bigint; never 0, which stands for "no row".
+    return secrets.randbelow(2**63 - 1) + 1
+
+
 def bump_content_version(*, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Retire every cached page; call after writes that send no signals (bulk_create, update)."""
+    """Retire every cached page; call after writes that send no signals (bulk_create, update).
+
+    One UPDATE on the writer's connection, so it commits or rolls back with the change.
+    """
     versions = _version_model().objects.using(using)
-    if versions.filter(pk=VERSION_ROW).update(version=F("version") + 1):
+    if versions.filter(pk=VERSION_ROW).update(version=_new_version()):
         return
     # The migration makes the row; a flushed database (as in tests) needs it again.
-    _, created = versions.get_or_create(pk=VERSION_ROW, defaults={"version": 1})
-    if not created:
-        versions.filter(pk=VERSION_ROW).update(version=F("version") + 1)
+    versions.update_or_create(pk=VERSION_ROW, defaults={"version": _new_version()})
 
 
 def current_content_version(*, using: str = DEFAULT_DB_ALIAS) -> int:
@@ -69,15 +78,20 @@ def content_key(name: str) -> str:
     return f"{now}:{name}"
 
 
+def _digest(text: str) -> str:
+    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+
+
 def content_cached(name: str, compute):
     """Return compute(), worked out once per content version in this worker.
 
     For values derived only from published content that many pages would otherwise
     recompute on every request: filter choices, result counts. They are as fresh as
-    the pages themselves, because they are keyed by the same version.
+    the pages themselves, because they are keyed by the same version. Any name will do:
+    it is hashed, so the key stays short and free of spaces for any cache backend.
     """
     cache = getattr(_request, "cache", None) or caches["pages"]
-    key = f"content:{content_key(name)}"
+    key = f"content:{_digest(content_key(name))}"
     value = cache.get(key, _MISSING)
     if value is _MISSING:
         value = compute()
@@ -86,7 +100,7 @@ def content_cached(name: str, compute):
 
 
 def _bookkeeping_models() -> tuple:
-    # Rows in content apps that no page shows: the version counter, the seed's records.
+    # Rows in content apps that no page shows: the content version, the seed's records.
     from collaboration.models import ContentVersion, SeedRecord
 
     return (ContentVersion, SeedRecord)
@@ -141,7 +155,6 @@ class PageCacheMiddleware:
         self.skip_prefixes = tuple(settings.PAGE_CACHE_SKIP_PREFIXES)
         self.bypass_cookies = (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
         self._admin_prefix = None
-        self._highest_version_seen = 0
 
     def __call__(self, request):
         if not self._may_serve_from_cache(request):
@@ -151,13 +164,7 @@ class PageCacheMiddleware:
                 bump_content_version()
             return response
 
-        version = current_content_version()
-        if version < self._highest_version_seen:
-            # The counter went backwards (database restored or flushed): nothing here is safe.
-            self.cache.clear()
-        self._highest_version_seen = version
-
-        now = _content_now(version)
+        now = _content_now(current_content_version())
         key = self._key(request, now)
         frozen = self.cache.get(key)
         if frozen is not None:
@@ -195,8 +202,7 @@ class PageCacheMiddleware:
             key=lambda pair: pair[0],
         )
         address = f"{request.scheme}://{request.get_host()}{request.path}?{urlencode(params)}"
-        digest = hashlib.md5(address.encode(), usedforsecurity=False).hexdigest()
-        return f"page:{content_now}:{digest}"
+        return f"page:{content_now}:{_digest(address)}"
 
     @staticmethod
     def _may_store(request, response) -> bool:

@@ -97,7 +97,7 @@ def test_ten_thousand_reports_take_well_under_a_minute(seeded):
 def test_retires_cached_pages_when_done(seeded):
     before = current_content_version()
     call_command("generate_demo_data", reports=5, seed=8)
-    assert ContentVersion.objects.get().version > before
+    assert ContentVersion.objects.get().version != before
 
 
 def test_without_themes_it_says_to_seed_first(db):
