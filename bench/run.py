@@ -2,9 +2,10 @@
 
 Builds a benchmark database of its own (a SQLite file under /tmp, or a database named
 empac_bench on the PostgreSQL server DATABASE_URL points at), seeds it, adds demo
-reports, collects static files, starts gunicorn with 2 sync workers and DEBUG off on
-127.0.0.1, and measures each page with wrk. Prints a table and writes it, with how to
-reproduce it, to docs/benchmarks.md. Exits 1 when a target is missed.
+reports, collects static files into a folder of its own under /tmp, starts gunicorn
+with 2 sync workers and DEBUG off on 127.0.0.1, and measures each page with wrk.
+Prints a table and writes it, with how to reproduce it, to docs/benchmarks.md.
+Exits 1 when a target is missed.
 """
 
 import argparse
@@ -53,10 +54,12 @@ def bench_environment() -> tuple[dict, str]:
         "DJANGO_DEBUG": "false",
         "DJANGO_LOG_LEVEL": "WARNING",
         "PYTHONDONTWRITEBYTECODE": "1",
+        # Static files of its own: the checkout's staticfiles/ may be serving another run.
+        "DJANGO_STATIC_ROOT": str(WORK / "static"),
     }
+    WORK.mkdir(parents=True, exist_ok=True)
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
-        WORK.mkdir(parents=True, exist_ok=True)
         path = WORK / "bench.sqlite3"
         for stale in WORK.glob("bench.sqlite3*"):
             stale.unlink()
@@ -352,7 +355,8 @@ DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres make bench   # PostgreS
 It needs `wrk` (Debian package `wrk`) and the project's virtualenv. It builds a
 separate benchmark database (on PostgreSQL, a database named `empac_bench`, dropped
 and recreated), runs migrate, `seed_empac`, `generate_demo_data --reports
-{args.reports} --seed 1` and `collectstatic`, starts gunicorn on a free loopback
+{args.reports} --seed 1` and `collectstatic` (into `/tmp/empac-bench/static`, so the
+checkout's own `staticfiles/` is left alone), starts gunicorn on a free loopback
 port, waits for `/healthz`, warms each page, runs wrk for {args.duration} s per page,
 and stops gunicorn, also when interrupted. The whole run takes about two minutes.
 Measure on a quiet machine (`uptime`): wrk and gunicorn share the same cores, and
@@ -383,7 +387,7 @@ def main() -> int:
     manage(env, "migrate", "--noinput", "-v0")
     log(manage(env, "seed_empac").strip())
     log(manage(env, "generate_demo_data", "--reports", str(args.reports), "--seed", "1").strip())
-    manage(env, "collectstatic", "--noinput", "-v0")
+    manage(env, "collectstatic", "--noinput", "--clear", "-v0")
     pages = targets(env)
 
     port = free_port()
