@@ -4,6 +4,7 @@ import csv
 import datetime
 import io
 import re
+from html import unescape
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -117,9 +118,10 @@ def test_filter_by_theme_and_by_date(curator_client, registrations, themes):
     by_theme = curator_client.get(f"{CHANGELIST}?themes__id__exact={themes[1].pk}")
     this_year = timezone.now().year
     by_year = curator_client.get(f"{CHANGELIST}?created_at__year={this_year}")
-    last_week = curator_client.get(
-        f"{CHANGELIST}?created_at__gte={(timezone.now() - datetime.timedelta(days=7)).date()}"
-    )
+    # The date filter's own link, which bounds the week by aware local midnights.
+    links = curator_client.get(CHANGELIST).content.decode()
+    past_week = unescape(re.search(r'href="(\?created_at__gte=[^"]+)">Past 7 days<', links)[1])
+    last_week = curator_client.get(f"{CHANGELIST}{past_week}")
 
     assert [r.name for r in listed(by_theme)] == ["Tom Reid"]
     assert "Priya Shah" in [r.name for r in listed(by_year)]
