@@ -5,16 +5,16 @@ whose database holds the seeded EMPAC content. Without Chromium the tests skip
 with a hint, unless REQUIRE_BROWSER=1 (CI), where a missing browser fails.
 """
 
-import importlib
 import os
 import shutil
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
 from django.core.cache import caches
 from django.core.management import call_command
+
+from collaboration.apps import grant_curator_permissions
 
 # Playwright's sync API keeps an event loop in the main thread while the
 # browser tests run; Django refuses ORM calls there unless told it is not ours.
@@ -83,14 +83,10 @@ def browser():
 
 
 def restore_curators_group():
-    """Put back the Curators group from its data migration: live-server tests empty the
+    """Put back the Curators group as migrate leaves it: live-server tests empty the
     database after each test, and Django's serialized rollback cannot restore it here
     because Playwright's event loop gives this thread a different connection object."""
-    migration = importlib.import_module("collaboration.migrations.0003_curators_group")
-    group, _ = Group.objects.get_or_create(name="Curators")
-    group.permissions.set(
-        Permission.objects.filter(content_type__app_label__in=migration.CURATED_APPS)
-    )
+    grant_curator_permissions()
 
 
 @pytest.fixture
