@@ -1,0 +1,185 @@
+"""Production settings refuse to start without their secrets, and .env.example lists every variable.
+
+Each production case runs in a fresh interpreter, as a server would start, with an
+environment holding only what the case gives it.
+"""
+
+import ast
+import os
+import re
+import secrets
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+BASE_DIR = settings.BASE_DIR
+GOOD = {
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+    "DJANGO_ALLOWED_HOSTS": "empac.example.org",
+    "EMPAC_CURATOR_EMAILS": "curators@empac.example.org",
+}
+# Deliberate: HSTS for subdomains and preloading are the operator's choice (see .env.example).
+EXPECTED_DEPLOY_WARNINGS = {"security.W005", "security.W021"}
+# Where the site reads its configuration: the project package, the apps and manage.py.
+CODE = ["empac", "collaboration", "reports", "involvement", "manage.py"]
+# Calls whose first argument names an environment variable.
+READERS = {
+    "os.environ.get",
+    "os.environ.setdefault",
+    "os.getenv",
+    "env_bool",
+    "env_int",
+    "env_list",
+    "required",
+}
+
+
+def run_production(*args: str, **environment: str) -> subprocess.CompletedProcess:
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "")}
+    env |= {"DJANGO_SETTINGS_MODULE": "empac.settings.production", **environment}
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def load_settings(**environment: str) -> subprocess.CompletedProcess:
+    return run_production("-c", "from django.conf import settings; settings.DEBUG", **environment)
+
+
+@pytest.mark.parametrize(
+    ("environment", "message"),
+    [
+        (
+            {"DJANGO_ALLOWED_HOSTS": "empac.example.org"},
+            "DJANGO_SECRET_KEY must be set in production; see .env.example.",
+        ),
+        (
+            {"DJANGO_SECRET_KEY": "  ", "DJANGO_ALLOWED_HOSTS": "empac.example.org"},
+            "DJANGO_SECRET_KEY must be set in production; see .env.example.",
+        ),
+        (
+            {"DJANGO_SECRET_KEY": "change-me" * 6, "DJANGO_ALLOWED_HOSTS": "empac.example.org"},
+            "DJANGO_SECRET_KEY is too short or a placeholder; generate a new one.",
+        ),
+        (
+            {"DJANGO_SECRET_KEY": "dev-only-insecure-key-never-used-in-production"},
+            "DJANGO_SECRET_KEY is too short or a placeholder; generate a new one.",
+        ),
+        (
+            {"DJANGO_SECRET_KEY": "s3cret", "DJANGO_ALLOWED_HOSTS": "empac.example.org"},
+            "DJANGO_SECRET_KEY is too short or a placeholder; generate a new one.",
+        ),
+        (
+            {"DJANGO_SECRET_KEY": GOOD["DJANGO_SECRET_KEY"]},
+            "DJANGO_ALLOWED_HOSTS must list the site's host names in production.",
+        ),
+        (
+            {"DJANGO_SECRET_KEY": GOOD["DJANGO_SECRET_KEY"], "DJANGO_ALLOWED_HOSTS": " , "},
+            "DJANGO_ALLOWED_HOSTS must list the site's host names in production.",
+        ),
+    ],
+    ids=[
+        "no-key",
+        "blank-key",
+        "placeholder-key",
+        "dev-key",
+        "short-key",
+        "no-hosts",
+        "empty-hosts",
+    ],
+)
+def test_production_refuses_to_start_without_a_real_secret_and_hosts(environment, message):
+    result = load_settings(**environment)
+
+    assert result.returncode != 0
+    assert f"django.core.exceptions.ImproperlyConfigured: {message}" in result.stderr
+    if "DJANGO_SECRET_KEY" in environment and environment["DJANGO_SECRET_KEY"].strip():
+        assert environment["DJANGO_SECRET_KEY"] not in result.stderr  # never echo a secret
+
+
+def test_production_with_proper_values_passes_the_deploy_check_with_only_known_warnings():
+    result = run_production("manage.py", "check", "--deploy", **GOOD)
+
+    assert result.returncode == 0, result.stderr
+    assert set(re.findall(r"\((\w+\.[WE]\d+)\)", result.stderr)) == EXPECTED_DEPLOY_WARNINGS
+    assert GOOD["DJANGO_SECRET_KEY"] not in result.stdout + result.stderr
+
+
+def test_production_runs_secure_and_serves_only_collected_static_files():
+    probe = (
+        "from django.conf import settings as s; print(repr(["
+        "s.DEBUG, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"
+        " s.STORAGES['staticfiles']['BACKEND'],"
+        " getattr(s, 'WHITENOISE_USE_FINDERS', False), getattr(s, 'WHITENOISE_AUTOREFRESH', False),"
+        " s.EMAIL_BACKEND]))"
+    )
+    result = run_production("-c", probe, **GOOD)
+
+    assert result.returncode == 0, result.stderr
+    assert ast.literal_eval(result.stdout) == [
+        False,
+        True,
+        True,
+        True,
+        "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        False,
+        False,
+        "django.core.mail.backends.smtp.EmailBackend",
+    ]
+
+
+def environment_name(node: ast.AST) -> str | None:
+    """The variable a node reads: os.environ[...], os.environ.get/setdefault(...),
+    os.getenv(...), or one of the settings helpers (env_bool, env_int, env_list, required)."""
+    if isinstance(node, ast.Subscript) and ast.unparse(node.value) == "os.environ":
+        first = node.slice
+    elif isinstance(node, ast.Call) and node.args:
+        reader = ast.unparse(node.func)
+        if reader not in READERS:
+            return None
+        first = node.args[0]
+    else:
+        return None
+    return first.value if isinstance(first, ast.Constant) else None
+
+
+def variables_read_by_the_code() -> set[str]:
+    names = set()
+    for entry in CODE:
+        path = BASE_DIR / entry
+        for file in [path] if path.is_file() else path.rglob("*.py"):
+            tree = ast.parse(file.read_text(), filename=str(file))
+            names |= {environment_name(node) for node in ast.walk(tree)} - {None}
+    return names
+
+
+def variables_in_env_example() -> set[str]:
+    text = (BASE_DIR / ".env.example").read_text()
+    return set(re.findall(r"^([A-Z][A-Z0-9_]*)=", text, re.MULTILINE))
+
+
+def test_env_example_documents_every_variable_the_code_reads():
+    read = variables_read_by_the_code()
+
+    # The scan itself works: it finds variables read each way the code reads them.
+    assert {"DJANGO_SECRET_KEY", "DATABASE_URL", "EMPAC_REGISTRATION_RATE_LIMIT"} <= read
+    assert "DJANGO_SETTINGS_MODULE" in read  # os.environ.setdefault in manage.py
+    assert read - variables_in_env_example() == set(), "add these to .env.example"
+    assert variables_in_env_example() - read == set(), "no longer read: drop from .env.example"
+
+
+def test_env_example_holds_no_secret():
+    example = dict(
+        re.findall(r"^([A-Z][A-Z0-9_]*)=(.*)$", (BASE_DIR / ".env.example").read_text(), re.M)
+    )
+
+    assert example["DJANGO_SECRET_KEY"] == ""
+    assert example["DJANGO_EMAIL_HOST_PASSWORD"] == ""
