@@ -45,4 +45,3 @@ def test_static_files_are_served_with_nothing_collected_and_no_warning(settings,
 
     assert response.status_code == 200
     assert not settings.STATIC_ROOT.exists()
-
