@@ -1,8 +1,11 @@
+import datetime
 import time
+from types import SimpleNamespace
 
 import pytest
 from django.core.mail.backends.base import BaseEmailBackend
 
+from involvement import ratelimit
 from involvement.forms import form_token_issue
 from tests import factories
 
@@ -45,6 +48,17 @@ def form_data(themes):
         return {key: value for key, value in data.items() if value is not None}
 
     return make
+
+
+@pytest.fixture
+def half_past_ten(monkeypatch):
+    """Pin the limiter's clock half way through an hour's window.
+
+    Windows start on the hour, so a test whose posts straddled one (a slow run at
+    10:59:59) would see its count start again and the last post let through.
+    """
+    now = datetime.datetime(2030, 1, 1, 10, 30, tzinfo=datetime.UTC)
+    monkeypatch.setattr(ratelimit, "timezone", SimpleNamespace(now=lambda: now))
 
 
 REGISTER_URL = "/get-involved/"

@@ -65,7 +65,9 @@ def test_concurrent_submissions_and_double_submits_are_each_stored_exactly_once(
     assert len(acknowledged) == people
 
 
-def test_the_rate_limit_holds_exactly_under_a_simultaneous_burst(form_data, settings):
+def test_the_rate_limit_holds_exactly_under_a_simultaneous_burst(
+    form_data, settings, half_past_ten
+):
     settings.EMPAC_REGISTRATION_RATE_LIMIT = 5
     burst = 16
     requests = [(form_data(token=aged_token()), "203.0.113.9") for _ in range(burst)]
