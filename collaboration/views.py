@@ -17,6 +17,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from empac.pagecache import content_cached
 from empac.pagination import LargeListPaginator
+from reports.items import published_items_by_key, report_items
 from reports.models import GapAnalysis, KnowledgeGap, Report
 
 from .models import Organisation, Person, Role, Status, Theme
@@ -67,10 +68,10 @@ class HomeView(TemplateView):
     template_name = "collaboration/home.html"
 
     def get_context_data(self, **kwargs):
-        latest = Report.objects.published().newest_first().select_related("primary_theme")
+        latest = Report.objects.published().newest_first()[:LATEST_REPORTS_ON_HOME]
         return super().get_context_data(
             themes=themes_with_counts(),
-            latest_reports=latest[:LATEST_REPORTS_ON_HOME],
+            latest_reports=report_items(latest),
             **kwargs,
         )
 
@@ -105,7 +106,9 @@ class ThemeDetailView(ListView):
         return Report.objects.published().for_theme(self.theme).newest_first()
 
     def get_paginator(self, *args, **kwargs):
-        return super().get_paginator(*args, list_key=f"theme:{self.theme.pk}", **kwargs)
+        return super().get_paginator(
+            *args, list_key=f"theme:{self.theme.pk}", rows_by_key=published_items_by_key, **kwargs
+        )
 
     def get_context_data(self, **kwargs):
         theme = self.theme
@@ -173,7 +176,7 @@ class OrganisationDetailView(DetailView):
         return super().get_context_data(
             roles=current_first(public_roles().filter(organisation=organisation)),
             people=organisation.people.published(),
-            reports=reports.newest_first()[:RELATED_REPORTS_LIMIT],
+            reports=report_items(reports.newest_first()[:RELATED_REPORTS_LIMIT]),
             report_count=reports.count(),
             **kwargs,
         )
@@ -210,7 +213,7 @@ class PersonDetailView(DetailView):
         reports = Report.objects.published().filter(authors=person)
         return super().get_context_data(
             roles=current_first(person.roles.select_related("organisation", "theme")),
-            reports=reports.newest_first()[:RELATED_REPORTS_LIMIT],
+            reports=report_items(reports.newest_first()[:RELATED_REPORTS_LIMIT]),
             report_count=reports.count(),
             **kwargs,
         )

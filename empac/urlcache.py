@@ -18,9 +18,14 @@ def _url_around_slug(viewname: str, script_prefix: str, urlconf) -> str:
     return reverse(viewname, kwargs={"slug": PLACEHOLDER}, urlconf=urlconf)
 
 
+def slug_url(viewname: str):
+    """A function of a slug giving reverse(viewname, kwargs={"slug": slug}), for many slugs."""
+    around = _url_around_slug(viewname, get_script_prefix(), get_urlconf())
+    before, _, after = around.partition(PLACEHOLDER)
+    # Slugs are letters, digits, hyphens and underscores: nothing to quote.
+    return lambda slug: f"{before}{slug}{after}"
+
+
 def reverse_slug(viewname: str, slug: str) -> str:
     """The same as reverse(viewname, kwargs={"slug": slug}) for a <slug:slug> pattern."""
-    # Slugs are letters, digits, hyphens and underscores: nothing to quote.
-    return _url_around_slug(viewname, get_script_prefix(), get_urlconf()).replace(
-        PLACEHOLDER, slug, 1
-    )
+    return slug_url(viewname)(slug)

@@ -108,15 +108,19 @@ class Report(Publishable):
 
     @property
     def display_date(self) -> str:
-        """The date as precisely as it is known: “2 December 2015”, “December 2020”, “2021”."""
-        if not self.published_on:
-            return "Date not stated"
-        d = self.published_on
-        if self.date_precision == self.DatePrecision.YEAR:
-            return str(d.year)
-        if self.date_precision == self.DatePrecision.MONTH:
-            return f"{calendar.month_name[d.month]} {d.year}"
-        return f"{d.day} {calendar.month_name[d.month]} {d.year}"
+        return describe_date(self.published_on, self.date_precision)
+
+
+def describe_date(published_on, precision: str) -> str:
+    """The date as precisely as it is known: “2 December 2015”, “December 2020”, “2021”."""
+    if not published_on:
+        return "Date not stated"
+    d = published_on
+    if precision == Report.DatePrecision.YEAR:
+        return str(d.year)
+    if precision == Report.DatePrecision.MONTH:
+        return f"{calendar.month_name[d.month]} {d.year}"
+    return f"{d.day} {calendar.month_name[d.month]} {d.year}"
 
 
 class Recommendation(models.Model):

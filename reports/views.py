@@ -9,6 +9,7 @@ from empac.pagecache import content_cached
 from empac.pagination import LargeListPaginator
 
 from .filters import ReportFilterForm
+from .items import published_items_by_key, report_items
 from .models import GapAnalysis, KnowledgeGap, Report
 
 RELATED_REPORTS_LIMIT = 5
@@ -19,14 +20,14 @@ def published_themes():
     return Prefetch("themes", queryset=Theme.objects.published())
 
 
-def attach_theme_names(reports) -> None:
-    """Give each report ``public_theme_names``: its published themes, in order, as text.
+def attach_theme_names(items) -> None:
+    """Fill in each list item's ``themes``: its report's published themes, in order, as text.
 
     One small query for the links; the themes themselves are the same few for every page,
     kept per content version, which costs far less than a prefetch on each request.
     """
     themes = content_cached("published-themes", lambda: list(Theme.objects.published()))
-    keys = [report.pk for report in reports]
+    keys = [item["pk"] for item in items]
     if not keys:
         return
     # Plain SQL: building this one query through the ORM cost more than running it.
@@ -41,9 +42,8 @@ def attach_theme_names(reports) -> None:
             keys,
         )
         linked = set(cursor.fetchall())
-    for item in reports:
-        names = [t.short_name for t in themes if (item.pk, t.pk) in linked]
-        item.public_theme_names = ", ".join(names)
+    for item in items:
+        item["themes"] = ", ".join(t.short_name for t in themes if (item["pk"], t.pk) in linked)
 
 
 class ReportListView(ListView):
@@ -63,7 +63,9 @@ class ReportListView(ListView):
         data = self.filter_form.cleaned_data
         # e.g. "kind=interim&theme=3": names the filtered list, and is a valid cache key.
         filters = "&".join(f"{name}={getattr(v, 'pk', v)}" for name, v in sorted(data.items()) if v)
-        return super().get_paginator(*args, list_key=f"reports:{filters}", **kwargs)
+        return super().get_paginator(
+            *args, list_key=f"reports:{filters}", rows_by_key=published_items_by_key, **kwargs
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(filter_form=self.filter_form, **kwargs)
@@ -100,9 +102,9 @@ class ReportDetailView(DetailView):
         report = self.object
         others = Report.objects.published().exclude(pk=report.pk).newest_first()
         return super().get_context_data(
-            related_reports=self.related_reports(report, others),
-            listed_reports=others.filter(listed_in=report)[:LISTED_REPORTS_LIMIT],
-            listed_in=others.filter(listed_reports=report)[:LISTED_REPORTS_LIMIT],
+            related_reports=report_items(self.related_reports(report, others)),
+            listed_reports=report_items(others.filter(listed_in=report)[:LISTED_REPORTS_LIMIT]),
+            listed_in=report_items(others.filter(listed_reports=report)[:LISTED_REPORTS_LIMIT]),
             **kwargs,
         )
 

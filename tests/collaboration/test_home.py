@@ -49,7 +49,7 @@ def test_home_shows_the_latest_published_reports(client):
 
     response = client.get(HOME)
 
-    latest = [report.title for report in response.context["latest_reports"]]
+    latest = [report["title"] for report in response.context["latest_reports"]]
     assert latest == [f"Report of day {day}" for day in range(7, 2, -1)]
     assertNotContains(response, "Tomorrow's draft")
 

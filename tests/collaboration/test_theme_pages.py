@@ -45,7 +45,7 @@ def test_theme_page_shows_both_wordings_and_its_reports_newest_first(client, the
     assertContains(response, "<h1", count=1)
     assertContains(response, theme.full_name)
     assertContains(response, "Linking national and international crime groups")
-    assert list(response.context["reports"]) == [newer, older]
+    assert [report["pk"] for report in response.context["reports"]] == [newer.pk, older.pk]
     assertNotContains(response, "Draft on this theme")
     assertNotContains(response, "Report on another theme")
 

@@ -1,0 +1,88 @@
+"""Reports as the items of a list: the few values a list shows, worked out before drawing.
+
+Every list of reports (a theme's, the index, a person's, related reports) draws the
+same <li> (templates/reports/_report_items.html). Drawn from model instances, each value
+cost the template a failed dict lookup, an attribute lookup and often a method call
+or filter; an item is a plain dict of finished values, which the template reads at
+once. Only the columns a list shows are fetched, never a report's body.
+"""
+
+from django.db import connection
+
+from collaboration.models import Status
+from empac.urlcache import slug_url
+
+from .models import Report, describe_date
+
+FIELDS = ("id", "slug", "title", "kind", "published_on", "date_precision", "summary")
+SUMMARY_WORDS = 40
+KIND_LABELS = dict(Report.Kind.choices)
+
+
+def machine_date(published_on, precision: str) -> str:
+    """The date for a <time datetime>, as precise as it is known: 2015-12-02, 2020-12, 2021."""
+    if not published_on:
+        return ""
+    if precision == Report.DatePrecision.YEAR:
+        return f"{published_on:%Y}"
+    if precision == Report.DatePrecision.MONTH:
+        return f"{published_on:%Y-%m}"
+    return published_on.isoformat()
+
+
+def excerpt(text: str, words: int = SUMMARY_WORDS) -> str:
+    """The first words of text, as the truncatewords filter gives them, " …" where cut."""
+    found = text.split()
+    if len(found) <= words:
+        return " ".join(found)
+    cut = " ".join(found[:words])
+    return cut if cut.endswith(" …") else f"{cut} …"
+
+
+def _items(rows) -> list[dict]:
+    url = slug_url("reports:report-detail")
+    return [
+        {
+            "pk": pk,
+            "url": url(slug),
+            "title": title,
+            "kind": KIND_LABELS.get(kind, kind),
+            "date": describe_date(published_on, precision),
+            "date_iso": machine_date(published_on, precision),
+            "summary": excerpt(summary),
+            "themes": "",  # the reports index fills this in (reports.views.attach_theme_names)
+        }
+        for pk, slug, title, kind, published_on, precision, summary in rows
+    ]
+
+
+def report_items(reports) -> list[dict]:
+    """The reports of a queryset, in its order (and slice), as list items."""
+    return _items(reports.values_list(*FIELDS))
+
+
+def published_items_by_key(keys) -> dict:
+    """The published reports among ``keys`` as list items, by key, from one query.
+
+    For the deep pages of long lists (empac.pagination.LargeListPaginator): the rows
+    are looked up by primary key only, unordered and unjoined. The list's own filters
+    were applied when its keys were worked out; whether a report is published is
+    checked again here, so one unpublished since is simply left out.
+    """
+    if not keys:
+        return {}
+    meta = Report._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in FIELDS)
+    pk, status = quote(meta.pk.column), quote(meta.get_field("status").column)
+    placeholders = ", ".join(["%s"] * len(keys))
+    # Plain SQL: through the ORM, building and compiling this query cost several times
+    # what running it does.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {quote(meta.db_table)} "
+            f"WHERE {status} = %s AND {pk} IN ({placeholders})",
+            [Status.PUBLISHED, *keys],
+        )
+        rows = cursor.fetchall()
+    return {item["pk"]: item for item in _items(rows)}
