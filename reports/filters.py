@@ -46,11 +46,13 @@ class ReportFilterForm(forms.Form):
     the filtering, so a stale or mistyped link still shows results.
     """
 
-    theme = SlugChoiceField(Theme.objects.none(), empty_label="All themes")
+    # No queryset until one is needed (see __init__): copying the form's fields for each
+    # request would otherwise clone three querysets that most requests never use.
+    theme = SlugChoiceField(None, empty_label="All themes")
     kind = forms.ChoiceField(required=False)
     year = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
-    tag = SlugChoiceField(Tag.objects.none(), empty_label="All tags")
-    organisation = SlugChoiceField(Organisation.objects.none(), empty_label="All organisations")
+    tag = SlugChoiceField(None, empty_label="All tags")
+    organisation = SlugChoiceField(None, empty_label="All organisations")
 
     invalid_messages = {
         "theme": "There is no theme with that name; showing reports on every theme.",

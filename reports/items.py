@@ -9,7 +9,8 @@ once. Only the columns a list shows are fetched, never a report's body.
 
 from django.db import connection
 
-from collaboration.models import Status
+from collaboration.models import Status, Theme
+from empac.pagecache import content_cached
 from empac.urlcache import slug_url
 
 from .models import Report, describe_date
@@ -50,7 +51,7 @@ def _items(rows) -> list[dict]:
             "date": describe_date(published_on, precision),
             "date_iso": machine_date(published_on, precision),
             "summary": excerpt(summary),
-            "themes": "",  # the reports index fills this in (reports.views.attach_theme_names)
+            "themes": "",  # filled in where a list names them
         }
         for pk, slug, title, kind, published_on, precision, summary in rows
     ]
@@ -61,28 +62,56 @@ def report_items(reports) -> list[dict]:
     return _items(reports.values_list(*FIELDS))
 
 
-def published_items_by_key(keys) -> dict:
+def published_items_by_key(keys, *, with_themes: bool = False) -> dict:
     """The published reports among ``keys`` as list items, by key, from one query.
 
     For the deep pages of long lists (empac.pagination.LargeListPaginator): the rows
-    are looked up by primary key only, unordered and unjoined. The list's own filters
-    were applied when its keys were worked out; whether a report is published is
-    checked again here, so one unpublished since is simply left out.
+    are looked up by primary key only, unordered. The list's own filters were applied
+    when its keys were worked out; whether a report is published is checked again
+    here, so one unpublished since is simply left out. ``with_themes`` fills in each
+    item's published themes from the same query.
     """
     if not keys:
         return {}
-    meta = Report._meta
+    report, links = Report._meta, Report.themes.through._meta
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(name).column) for name in FIELDS)
-    pk, status = quote(meta.pk.column), quote(meta.get_field("status").column)
-    placeholders = ", ".join(["%s"] * len(keys))
+    table, link_table = quote(report.db_table), quote(links.db_table)
+    columns = [f"{table}.{quote(report.get_field(name).column)}" for name in FIELDS]
+    pk = f"{table}.{quote(report.pk.column)}"
+    join = ""
+    if with_themes:
+        columns.append(f"{link_table}.{quote(links.get_field('theme').column)}")
+        join = (
+            f" LEFT JOIN {link_table}"
+            f" ON {link_table}.{quote(links.get_field('report').column)} = {pk}"
+        )
     # Plain SQL: through the ORM, building and compiling this query cost several times
     # what running it does.
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {columns} FROM {quote(meta.db_table)} "
-            f"WHERE {status} = %s AND {pk} IN ({placeholders})",
+            f"SELECT {', '.join(columns)} FROM {table}{join}"
+            f" WHERE {table}.{quote(report.get_field('status').column)} = %s"
+            f" AND {pk} IN ({', '.join(['%s'] * len(keys))})",
             [Status.PUBLISHED, *keys],
         )
         rows = cursor.fetchall()
-    return {item["pk"]: item for item in _items(rows)}
+    if not with_themes:
+        return {item["pk"]: item for item in _items(rows)}
+    # A row per report and theme: the report's columns, then one of its themes (or None).
+    reports, linked = {}, {}
+    for *report, theme in rows:
+        reports[report[0]] = report
+        linked.setdefault(report[0], set()).add(theme)
+    items = {item["pk"]: item for item in _items(reports.values())}
+    themes = published_theme_names()
+    for pk, item in items.items():
+        item["themes"] = ", ".join(name for theme, name in themes if theme in linked[pk])
+    return items
+
+
+def published_theme_names() -> list[tuple[int, str]]:
+    """(pk, short name) of each published theme, in order; the same few on every page."""
+    return content_cached(
+        "published-theme-names",
+        lambda: list(Theme.objects.published().values_list("pk", "short_name")),
+    )

@@ -1,11 +1,11 @@
+from functools import partial
+
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
 from django.db.models import Count, Prefetch, Q
 from django.views.generic import DetailView, ListView
 from taggit.models import TaggedItem
 
 from collaboration.models import Organisation, Person, Role, Theme
-from empac.pagecache import content_cached
 from empac.pagination import LargeListPaginator
 
 from .filters import ReportFilterForm
@@ -18,32 +18,6 @@ LISTED_REPORTS_LIMIT = 20
 
 def published_themes():
     return Prefetch("themes", queryset=Theme.objects.published())
-
-
-def attach_theme_names(items) -> None:
-    """Fill in each list item's ``themes``: its report's published themes, in order, as text.
-
-    One small query for the links; the themes themselves are the same few for every page,
-    kept per content version, which costs far less than a prefetch on each request.
-    """
-    themes = content_cached("published-themes", lambda: list(Theme.objects.published()))
-    keys = [item["pk"] for item in items]
-    if not keys:
-        return
-    # Plain SQL: building this one query through the ORM cost more than running it.
-    links = Report.themes.through._meta
-    quote = connection.ops.quote_name
-    report, theme = (quote(links.get_field(name).column) for name in ("report", "theme"))
-    placeholders = ", ".join(["%s"] * len(keys))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {report}, {theme} FROM {quote(links.db_table)} "
-            f"WHERE {report} IN ({placeholders})",
-            keys,
-        )
-        linked = set(cursor.fetchall())
-    for item in items:
-        item["themes"] = ", ".join(t.short_name for t in themes if (item["pk"], t.pk) in linked)
 
 
 class ReportListView(ListView):
@@ -64,13 +38,14 @@ class ReportListView(ListView):
         # e.g. "kind=interim&theme=3": names the filtered list, and is a valid cache key.
         filters = "&".join(f"{name}={getattr(v, 'pk', v)}" for name, v in sorted(data.items()) if v)
         return super().get_paginator(
-            *args, list_key=f"reports:{filters}", rows_by_key=published_items_by_key, **kwargs
+            *args,
+            list_key=f"reports:{filters}",
+            rows_by_key=partial(published_items_by_key, with_themes=True),
+            **kwargs,
         )
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(filter_form=self.filter_form, **kwargs)
-        attach_theme_names(context["reports"])
-        return context
+        return super().get_context_data(filter_form=self.filter_form, **kwargs)
 
 
 class ReportDetailView(DetailView):

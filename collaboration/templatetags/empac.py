@@ -1,6 +1,7 @@
 """Site-wide template helpers: the header navigation and page-number links."""
 
 from functools import lru_cache
+from urllib.parse import urlencode
 
 from django import template
 from django.template.loader import render_to_string
@@ -64,14 +65,14 @@ def page_links(context, page_obj, on_each_side=1, on_ends=1):
     """The links of a list's pagination: previous, the numbers around this page, next.
 
     ``numbers`` holds a dict (number, href, current) per page link and None for each
-    ellipsis between runs. Each href keeps the rest of the query string, as
-    {% querystring page=n %} would, from one copy of it instead of one per link.
+    ellipsis between runs. Each href keeps the rest of the query string, encoded once
+    for all the links ({% querystring page=n %} copies and encodes it for each).
     """
-    query = context["request"].GET.copy()
+    query = context["request"].GET
+    rest = urlencode([(k, v) for k, values in query.lists() if k != "page" for v in values])
 
     def href(number):
-        query["page"] = number
-        return f"?{query.urlencode()}"
+        return f"?{rest}&page={number}" if rest else f"?page={number}"
 
     here = page_obj.number
     pages = page_obj.paginator.get_elided_page_range(
