@@ -110,6 +110,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("DJANGO_SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+            # Opening the file and running init_command on every request cost more than
+            # most requests' queries; in autocommit each query still sees the latest commit.
+            "CONN_MAX_AGE": env_int("DJANGO_CONN_MAX_AGE", 60),
             "OPTIONS": {
                 # WAL lets readers and one writer proceed together, as several
                 # gunicorn workers do; the timeout rides out short write locks.
