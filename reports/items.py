@@ -25,9 +25,9 @@ def machine_date(published_on, precision: str) -> str:
     if not published_on:
         return ""
     if precision == Report.DatePrecision.YEAR:
-        return f"{published_on:%Y}"
+        return f"{published_on.year:04}"
     if precision == Report.DatePrecision.MONTH:
-        return f"{published_on:%Y-%m}"
+        return f"{published_on.year:04}-{published_on.month:02}"
     return published_on.isoformat()
 
 

@@ -111,6 +111,10 @@ class Report(Publishable):
         return describe_date(self.published_on, self.date_precision)
 
 
+# Looked up once: calendar.month_name formats a date for every name it is asked for.
+MONTH_NAMES = tuple(calendar.month_name)
+
+
 def describe_date(published_on, precision: str) -> str:
     """The date as precisely as it is known: “2 December 2015”, “December 2020”, “2021”."""
     if not published_on:
@@ -119,8 +123,8 @@ def describe_date(published_on, precision: str) -> str:
     if precision == Report.DatePrecision.YEAR:
         return str(d.year)
     if precision == Report.DatePrecision.MONTH:
-        return f"{calendar.month_name[d.month]} {d.year}"
-    return f"{d.day} {calendar.month_name[d.month]} {d.year}"
+        return f"{MONTH_NAMES[d.month]} {d.year}"
+    return f"{d.day} {MONTH_NAMES[d.month]} {d.year}"
 
 
 class Recommendation(models.Model):
