@@ -7,7 +7,10 @@ or filter; an item is a plain dict of finished values, which the template reads 
 once. Only the columns a list shows are fetched, never a report's body.
 """
 
+import html
+
 from django.db import connection
+from django.utils.safestring import SafeString
 
 from collaboration.models import Status, Theme
 from empac.pagecache import content_cached
@@ -40,18 +43,27 @@ def excerpt(text: str, words: int = SUMMARY_WORDS) -> str:
     return cut if cut.endswith(" …") else f"{cut} …"
 
 
+def escaped(text: str) -> SafeString:
+    """Text escaped as the template's autoescaping would (django.utils.html.escape).
+
+    Done here, the template prints each value as it is, without the checks for lazy
+    translations that escape() makes on every call: a tenth of a deep page's time.
+    """
+    return SafeString(html.escape(text))
+
+
 def _items(rows) -> list[dict]:
     url = slug_url("reports:report-detail")
     return [
         {
             "pk": pk,
-            "url": url(slug),
-            "title": title,
-            "kind": KIND_LABELS.get(kind, kind),
-            "date": describe_date(published_on, precision),
-            "date_iso": machine_date(published_on, precision),
-            "summary": excerpt(summary),
-            "themes": "",  # filled in where a list names them
+            "url": escaped(url(slug)),
+            "title": escaped(title),
+            "kind": escaped(KIND_LABELS.get(kind, kind)),
+            "date": escaped(describe_date(published_on, precision)),
+            "date_iso": escaped(machine_date(published_on, precision)),
+            "summary": escaped(excerpt(summary)),
+            "themes": "",  # filled in, escaped, where a list names them
         }
         for pk, slug, title, kind, published_on, precision, summary in rows
     ]
@@ -105,7 +117,7 @@ def published_items_by_key(keys, *, with_themes: bool = False) -> dict:
     items = {item["pk"]: item for item in _items(reports.values())}
     themes = published_theme_names()
     for pk, item in items.items():
-        item["themes"] = ", ".join(name for theme, name in themes if theme in linked[pk])
+        item["themes"] = escaped(", ".join(name for theme, name in themes if theme in linked[pk]))
     return items
 
 

@@ -83,7 +83,10 @@ def page_links(context, page_obj, on_each_side=1, on_ends=1):
         "next": href(here + 1) if page_obj.has_next() else "",
         # The ellipsis is a lazy translation: comparing with it translates it each time.
         "numbers": [
-            {"number": n, "href": href(n), "current": n == here} if isinstance(n, int) else None
+            # The number as text: an int in a template goes through number formatting.
+            {"number": str(n), "href": href(n), "current": n == here}
+            if isinstance(n, int)
+            else None
             for n in pages
         ],
     }
