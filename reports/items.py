@@ -89,13 +89,13 @@ def published_items_by_key(keys, *, with_themes: bool = False) -> dict:
     quote = connection.ops.quote_name
     table, link_table = quote(report.db_table), quote(links.db_table)
     columns = [f"{table}.{quote(report.get_field(name).column)}" for name in FIELDS]
-    pk = f"{table}.{quote(report.pk.column)}"
+    key = f"{table}.{quote(report.pk.column)}"
     join = ""
     if with_themes:
         columns.append(f"{link_table}.{quote(links.get_field('theme').column)}")
         join = (
             f" LEFT JOIN {link_table}"
-            f" ON {link_table}.{quote(links.get_field('report').column)} = {pk}"
+            f" ON {link_table}.{quote(links.get_field('report').column)} = {key}"
         )
     # Plain SQL: through the ORM, building and compiling this query cost several times
     # what running it does.
@@ -103,18 +103,18 @@ def published_items_by_key(keys, *, with_themes: bool = False) -> dict:
         cursor.execute(
             f"SELECT {', '.join(columns)} FROM {table}{join}"
             f" WHERE {table}.{quote(report.get_field('status').column)} = %s"
-            f" AND {pk} IN ({', '.join(['%s'] * len(keys))})",
+            f" AND {key} IN ({', '.join(['%s'] * len(keys))})",
             [Status.PUBLISHED, *keys],
         )
         rows = cursor.fetchall()
     if not with_themes:
         return {item["pk"]: item for item in _items(rows)}
     # A row per report and theme: the report's columns, then one of its themes (or None).
-    reports, linked = {}, {}
-    for *report, theme in rows:
-        reports[report[0]] = report
-        linked.setdefault(report[0], set()).add(theme)
-    items = {item["pk"]: item for item in _items(reports.values())}
+    found, linked = {}, {}
+    for *row, theme in rows:
+        found[row[0]] = row
+        linked.setdefault(row[0], set()).add(theme)
+    items = {item["pk"]: item for item in _items(found.values())}
     themes = published_theme_names()
     for pk, item in items.items():
         item["themes"] = escaped(", ".join(name for theme, name in themes if theme in linked[pk]))
