@@ -289,6 +289,8 @@ def write_doc(rows, args, backend, database, loads, started) -> None:
     """Rewrite docs/benchmarks.md with this run, keeping the other backend's last run."""
     import django
 
+    server = "DATABASE_URL=postgres://… " if backend == "postgresql" else ""
+    command = " ".join([f"{server}.venv/bin/python bench/run.py", *sys.argv[1:]])
     measured = "\n".join(
         [
             f"- Measured {started:%Y-%m-%d %H:%M} UTC on {machine()}; "
@@ -300,6 +302,7 @@ def write_doc(rows, args, backend, database, loads, started) -> None:
             f"`-t{args.threads} -c{args.connections} -d{args.duration}s --latency` on the "
             "same machine, over loopback.",
             f"- Python {platform.python_version()}, Django {django.get_version()}.",
+            f"- Command: `{command}` (what `make bench` runs).",
         ]
     )
     sections = {backend: section(backend, f"{table(rows)}\n\n{measured}")}
@@ -343,8 +346,9 @@ cost of a request that does almost nothing.
   (pyinstrument, in-process): about half in drawing twenty list items from model
   instances, and much of the rest in building the ORM query for twenty rows. Items
   are now dicts of finished values, the rows come from one plain query by key, and
-  links every page draws are reversed once per worker. The template is now about a
-  third of a deep page's time, and the database round trips most of the rest.
+  links every page draws are reversed once per worker. Drawing the page is still about
+  half of a deep page's time in Python; the rest is the two queries (content version,
+  rows), the kept keys and Django's handling of the request.
 - Both databases keep their connection between requests (`DJANGO_CONN_MAX_AGE`, 60 s).
   Before SQLite did, every request opened the file again and `/healthz` on SQLite
   reached about 1,700 requests/s instead of 5,400; its deep pages' ratios were then
