@@ -128,14 +128,33 @@ class Person(Publishable):
         return f"{self.honorific} {self.name}".strip()
 
 
+def held_on(on) -> Q:
+    """Roles held on a date: started by then (or start unknown), and not yet ended."""
+    return (Q(start_date__isnull=True) | Q(start_date__lte=on)) & (
+        Q(end_date__isnull=True) | Q(end_date__gt=on)
+    )
+
+
 class RoleQuerySet(models.QuerySet):
     def current(self, on=None):
-        """Roles held on the given date (today by default): started, and not yet ended."""
-        on = on or timezone.localdate()
-        return self.filter(
-            Q(start_date__isnull=True) | Q(start_date__lte=on),
-            Q(end_date__isnull=True) | Q(end_date__gt=on),
-        )
+        """Roles held on the given date (today by default)."""
+        return self.filter(held_on(on or timezone.localdate()))
+
+    def current_first(self, on=None):
+        """Roles held today first, then leads before other roles, newest first."""
+        return self.annotate(
+            is_past=models.Case(
+                models.When(held_on(on or timezone.localdate()), then=models.Value(0)),
+                default=models.Value(1),
+            ),
+            kind_order=models.Case(
+                *(
+                    models.When(kind=kind, then=models.Value(i))
+                    for i, kind in enumerate(Role.Kind.values)
+                ),
+                default=models.Value(len(Role.Kind.values)),
+            ),
+        ).order_by("is_past", "kind_order", "-start_date", "person__name")
 
     def past(self, on=None):
         on = on or timezone.localdate()

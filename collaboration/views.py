@@ -12,7 +12,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
 from empac.pagecache import content_cached
@@ -43,21 +42,6 @@ def themes_with_counts():
     """Published themes, each with how many published reports it has."""
     links = Report.themes.through.objects.filter(report__status=Status.PUBLISHED)
     return Theme.objects.published().annotate(report_count=count_per(links, "theme"))
-
-
-def current_first(roles):
-    """Order roles: those held today first, leads before other roles, newest first."""
-    today = timezone.localdate()
-    held_today = (Q(start_date__isnull=True) | Q(start_date__lte=today)) & (
-        Q(end_date__isnull=True) | Q(end_date__gt=today)
-    )
-    return roles.annotate(
-        is_past=Case(When(held_today, then=Value(0)), default=Value(1)),
-        kind_order=Case(
-            *(When(kind=kind, then=Value(i)) for i, kind in enumerate(Role.Kind.values)),
-            default=Value(len(Role.Kind.values)),
-        ),
-    ).order_by("is_past", "kind_order", "-start_date", "person__name")
 
 
 def public_roles():
@@ -128,7 +112,7 @@ class ThemeDetailView(ListView):
         return {
             "gap_analyses": list(GapAnalysis.objects.published().filter(themes=theme)),
             "open_gaps": list(gaps),
-            "roles": list(current_first(public_roles().filter(theme=theme))),
+            "roles": list(public_roles().filter(theme=theme).current_first()),
         }
 
 
@@ -147,7 +131,7 @@ class OrganisationListView(ListView):
             .annotate(kind_order=kind_order)
             .order_by("-is_member", "kind_order", "name")
             .prefetch_related(
-                Prefetch("roles", queryset=current_first(public_roles())),
+                Prefetch("roles", queryset=public_roles().current_first()),
                 Prefetch("people", queryset=Person.objects.published()),
             )
         )
@@ -174,7 +158,7 @@ class OrganisationDetailView(DetailView):
         organisation = self.object
         reports = Report.objects.published().filter(organisations=organisation)
         return super().get_context_data(
-            roles=current_first(public_roles().filter(organisation=organisation)),
+            roles=public_roles().filter(organisation=organisation).current_first(),
             people=organisation.people.published(),
             reports=report_items(reports.newest_first()[:RELATED_REPORTS_LIMIT]),
             report_count=reports.count(),
@@ -193,7 +177,7 @@ class PersonListView(ListView):
         return (
             Person.objects.published()
             .select_related("organisation")
-            .prefetch_related(Prefetch("roles", queryset=current_first(public_roles())))
+            .prefetch_related(Prefetch("roles", queryset=public_roles().current_first()))
         )
 
     def get_context_data(self, **kwargs):
@@ -212,7 +196,7 @@ class PersonDetailView(DetailView):
         person = self.object
         reports = Report.objects.published().filter(authors=person)
         return super().get_context_data(
-            roles=current_first(person.roles.select_related("organisation", "theme")),
+            roles=person.roles.select_related("organisation", "theme").current_first(),
             reports=report_items(reports.newest_first()[:RELATED_REPORTS_LIMIT]),
             report_count=reports.count(),
             **kwargs,
