@@ -5,7 +5,6 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
-    Q,
     Subquery,
     Value,
     When,
@@ -17,7 +16,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from empac.pagecache import content_cached
 from empac.pagination import LargeListPaginator
 from reports.items import published_items_by_key, report_items
-from reports.models import GapAnalysis, KnowledgeGap, Report
+from reports.models import GapAnalysis, KnowledgeGap, Report, about_theme
 
 from .models import Organisation, Person, Role, Status, Theme
 
@@ -65,8 +64,13 @@ class ThemeListView(ListView):
     context_object_name = "themes"
 
     def get_queryset(self):
-        open_gaps = KnowledgeGap.objects.published().open()
-        return themes_with_counts().annotate(open_gap_count=count_per(open_gaps, "theme"))
+        # Counted as the theme page lists them: each gap once, by its own theme or analysis's.
+        open_gaps = KnowledgeGap.objects.published().open().filter(about_theme(OuterRef("pk")))
+        count = open_gaps.order_by().annotate(one=Value(1)).values("one")
+        count = count.annotate(n=Count("pk", distinct=True)).values("n")
+        return themes_with_counts().annotate(
+            open_gap_count=Coalesce(Subquery(count, output_field=IntegerField()), 0)
+        )
 
 
 class ThemeDetailView(ListView):
@@ -105,9 +109,9 @@ class ThemeDetailView(ListView):
         gaps = (
             KnowledgeGap.objects.published()
             .open()
-            .filter(Q(theme=theme) | Q(theme__isnull=True, analysis__themes=theme))
-            .select_related("analysis")
+            .filter(about_theme(theme))
             .distinct()
+            .select_related("analysis")
         )
         return {
             "gap_analyses": list(GapAnalysis.objects.published().filter(themes=theme)),

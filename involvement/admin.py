@@ -6,7 +6,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
@@ -165,10 +164,9 @@ class InterestRegistrationAdmin(admin.ModelAdmin):
         gaps = (
             KnowledgeGap.objects.published()
             .open()
-            .filter(Q(theme__in=themes) | Q(theme__isnull=True, analysis__themes__in=themes))
+            .in_themes(themes)
             .select_related("analysis", "theme")
             .prefetch_related("analysis__themes")
-            .distinct()
         )
         if not gaps:
             return "No open knowledge gaps in these themes yet."

@@ -4,6 +4,7 @@ from functools import partial
 
 from django import forms
 from django.contrib.contenttypes.models import ContentType
+from django.utils.functional import cached_property
 from taggit.models import Tag
 
 from collaboration.models import Organisation, Theme
@@ -111,7 +112,7 @@ class ReportFilterForm(forms.Form):
         """Names the rendered form: the same content and filter values give the same HTML."""
         return content_key(repr([(name, self.data.get(name, "")) for name in self.fields]))
 
-    @property
+    @cached_property
     def active_filters(self):
         """(label, value) for each valid filter in use, to describe the results."""
         descriptions = []

@@ -16,22 +16,11 @@ from collaboration.models import Status, Theme
 from empac.pagecache import content_cached
 from empac.urlcache import slug_url
 
-from .models import Report, describe_date
+from .models import Report, describe_date, machine_date
 
 FIELDS = ("id", "slug", "title", "kind", "published_on", "date_precision", "summary")
 SUMMARY_WORDS = 40
 KIND_LABELS = dict(Report.Kind.choices)
-
-
-def machine_date(published_on, precision: str) -> str:
-    """The date for a <time datetime>, as precise as it is known: 2015-12-02, 2020-12, 2021."""
-    if not published_on:
-        return ""
-    if precision == Report.DatePrecision.YEAR:
-        return f"{published_on.year:04}"
-    if precision == Report.DatePrecision.MONTH:
-        return f"{published_on.year:04}-{published_on.month:02}"
-    return published_on.isoformat()
 
 
 def excerpt(text: str, words: int = SUMMARY_WORDS) -> str:

@@ -1,6 +1,7 @@
 import calendar
 
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from taggit.managers import TaggableManager
 
@@ -107,12 +108,28 @@ class Report(Publishable):
         super().save(*args, **kwargs)
 
     @property
+    def date_iso(self) -> str:
+        """The date for a <time datetime>, as precise as it is known."""
+        return machine_date(self.published_on, self.date_precision)
+
+    @property
     def display_date(self) -> str:
         return describe_date(self.published_on, self.date_precision)
 
 
 # Looked up once: calendar.month_name formats a date for every name it is asked for.
 MONTH_NAMES = tuple(calendar.month_name)
+
+
+def machine_date(published_on, precision: str) -> str:
+    """The date for a <time datetime>, as precise as it is known: 2015-12-02, 2020-12, 2021."""
+    if not published_on:
+        return ""
+    if precision == Report.DatePrecision.YEAR:
+        return f"{published_on.year:04}"
+    if precision == Report.DatePrecision.MONTH:
+        return f"{published_on.year:04}-{published_on.month:02}"
+    return published_on.isoformat()
 
 
 def describe_date(published_on, precision: str) -> str:
@@ -244,6 +261,20 @@ class KnowledgeGapQuerySet(models.QuerySet):
         return self.exclude(
             status__in=[KnowledgeGap.Status.ANSWERED, KnowledgeGap.Status.SUPERSEDED]
         )
+
+    def in_themes(self, themes):
+        """Gaps about any of these themes (see ``about_theme``)."""
+        return self.filter(
+            Q(theme__in=themes) | Q(theme__isnull=True, analysis__themes__in=themes)
+        ).distinct()
+
+
+def about_theme(theme) -> Q:
+    """A gap is about a theme through its own theme or, having none, its analysis's themes.
+
+    ``theme`` may be a Theme, its key, or an OuterRef, for counting per theme.
+    """
+    return Q(theme=theme) | Q(theme__isnull=True, analysis__themes=theme)
 
 
 class KnowledgeGap(models.Model):

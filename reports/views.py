@@ -53,24 +53,18 @@ class ReportDetailView(DetailView):
     context_object_name = "report"
 
     def get_queryset(self):
-        return (
-            Report.objects.published()
-            .select_related("primary_theme")
-            .prefetch_related(
-                published_themes(),
-                "tags",
-                "recommendations",
-                "alignment_rows",
-                Prefetch(
-                    "authors", queryset=Person.objects.published().select_related("organisation")
-                ),
-                Prefetch(
-                    "recorded_roles",
-                    queryset=Role.objects.published().select_related("person", "organisation"),
-                ),
-                Prefetch("organisations", queryset=Organisation.objects.published()),
-                Prefetch("gap_analyses", queryset=GapAnalysis.objects.published()),
-            )
+        return Report.objects.published().prefetch_related(
+            published_themes(),
+            "tags",
+            "recommendations",
+            "alignment_rows",
+            Prefetch("authors", queryset=Person.objects.published().select_related("organisation")),
+            Prefetch(
+                "recorded_roles",
+                queryset=Role.objects.published().select_related("person", "organisation"),
+            ),
+            Prefetch("organisations", queryset=Organisation.objects.published()),
+            Prefetch("gap_analyses", queryset=GapAnalysis.objects.published()),
         )
 
     def get_context_data(self, **kwargs):

@@ -120,3 +120,25 @@ def test_theme_pages_query_count_does_not_grow_with_content(client, django_asser
     assert_query_counts_flat(
         client, django_assert_max_num_queries, pages, budget=8, grow=lambda: grow_catalogue(LARGE)
     )
+
+
+def test_theme_index_counts_the_open_gaps_its_theme_page_lists(client, theme):
+    """A gap counts for a theme by its own theme or, having none, by its analysis's themes."""
+    other = factories.ThemeFactory()
+    analysis = factories.GapAnalysisFactory()
+    analysis.themes.set([theme, other])
+    factories.KnowledgeGapFactory(analysis=analysis, theme=theme, question="Own theme?")
+    factories.KnowledgeGapFactory(analysis=analysis, theme=None, question="Analysis theme?")
+    factories.KnowledgeGapFactory(analysis=analysis, theme=other, question="Other theme?")
+    factories.KnowledgeGapFactory(
+        analysis=analysis, theme=theme, status=KnowledgeGap.Status.ANSWERED
+    )
+
+    index = client.get(reverse("collaboration:theme-list"))
+    counts = {t.pk: t.open_gap_count for t in index.context["themes"]}
+    page = client.get(theme.get_absolute_url())
+
+    listed = [gap.question for gap in page.context["open_gaps"]]
+    assert sorted(listed) == ["Analysis theme?", "Own theme?"]
+    assert counts[theme.pk] == len(listed)
+    assert counts[other.pk] == 2
