@@ -56,5 +56,5 @@ class CollaborationConfig(AppConfig):
     def ready(self):
         from empac import pagecache
 
-        pagecache.connect_signals()
+        pagecache.connect_signals(self)
         post_migrate.connect(_grant_after_migrate, dispatch_uid="curators-grant-permissions")

@@ -52,8 +52,6 @@ class Theme(Publishable):
     slug = models.SlugField(max_length=120, unique=True)
     description = models.TextField(blank=True)
 
-    objects = PublishableQuerySet.as_manager()
-
     class Meta:
         ordering = ["position"]
 
@@ -79,8 +77,6 @@ class Organisation(Publishable):
     is_member = models.BooleanField("member of the collaboration", default=False, db_index=True)
     website = models.URLField(blank=True)
     description = models.TextField(blank=True)
-
-    objects = PublishableQuerySet.as_manager()
 
     class Meta:
         ordering = ["-is_member", "kind", "name"]
@@ -110,8 +106,6 @@ class Person(Publishable):
         related_name="people",
     )
     biography = models.TextField(blank=True)
-
-    objects = PublishableQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -133,12 +133,13 @@ def _migrated(sender, using=DEFAULT_DB_ALIAS, **kwargs):
         bump_content_version(using=using)
 
 
-def connect_signals() -> None:
+def connect_signals(app_config) -> None:
     """Called from CollaborationConfig.ready(), so shells and commands bump too."""
     post_save.connect(_content_saved_or_deleted, dispatch_uid="pagecache-post-save")
     post_delete.connect(_content_saved_or_deleted, dispatch_uid="pagecache-post-delete")
     m2m_changed.connect(_content_relinked, dispatch_uid="pagecache-m2m-changed")
-    post_migrate.connect(_migrated, dispatch_uid="pagecache-post-migrate")
+    # post_migrate is sent once per app; one app is enough to hear about each migrate.
+    post_migrate.connect(_migrated, sender=app_config, dispatch_uid="pagecache-post-migrate")
 
 
 class PageCacheMiddleware:

@@ -308,6 +308,3 @@ class KnowledgeGap(models.Model):
 
     def __str__(self) -> str:
         return self.question
-
-    def is_open(self) -> bool:
-        return self.status not in {self.Status.ANSWERED, self.Status.SUPERSEDED}
