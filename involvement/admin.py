@@ -5,7 +5,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
@@ -15,7 +14,11 @@ from django.utils.html import format_html, format_html_join
 from reports.models import KnowledgeGap
 
 from .models import InterestRegistration
-from .services import registration_erase, registration_personal_data
+from .services import (
+    registration_erase,
+    registration_history_forget,
+    registration_personal_data,
+)
 
 # A spreadsheet treats a cell starting with one of these as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -196,11 +199,8 @@ class InterestRegistrationAdmin(admin.ModelAdmin):
 
     def log_deletions(self, request, queryset):
         # The admin's history would otherwise keep each deleted person's name.
-        content_type = ContentType.objects.get_for_model(InterestRegistration)
         ids = [obj.pk for obj in queryset]
-        LogEntry.objects.filter(
-            content_type=content_type, object_id__in=[str(pk) for pk in ids]
-        ).delete()
+        content_type = registration_history_forget(ids=ids)
         LogEntry.objects.bulk_create(
             LogEntry(
                 user_id=request.user.pk,

@@ -10,8 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet, Value
-from django.db.models.functions import Least
+from django.db.models import F, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -20,9 +19,6 @@ from collaboration.models import Theme
 from .models import InterestRegistration
 
 logger = logging.getLogger(__name__)
-
-# notification_attempts is a small integer column; stop counting rather than overflow it.
-MAX_COUNTED_ATTEMPTS = 32767
 
 
 def registration_create(
@@ -97,14 +93,23 @@ def registration_notify(*, registration: InterestRegistration) -> bool:
     Returns True when both have been. A failure is logged and left for
     `send_pending_notifications`; it never reaches the person registering.
     """
-    InterestRegistration.objects.filter(pk=registration.pk).update(
-        notification_attempts=Least(F("notification_attempts") + 1, Value(MAX_COUNTED_ATTEMPTS))
-    )
     sent_all = True
+    messages = []
     if registration.notified_at is None:
-        sent_all &= _send(registration, _curator_message(registration), "notified_at")
+        message = _curator_message(registration)
+        if message is None:
+            sent_all = False  # no curator address yet: waiting, not failing
+        else:
+            messages.append((message, "notified_at"))
     if registration.acknowledged_at is None:
-        sent_all &= _send(registration, _acknowledgement(registration), "acknowledged_at")
+        messages.append((_acknowledgement(registration), "acknowledged_at"))
+    if messages:
+        # Only real tries count towards giving up (settings.EMPAC_NOTIFICATION_MAX_ATTEMPTS).
+        InterestRegistration.objects.filter(pk=registration.pk).update(
+            notification_attempts=F("notification_attempts") + 1
+        )
+    for message, field in messages:
+        sent_all &= _send(registration, message, field)
     return sent_all
 
 
@@ -157,16 +162,33 @@ def _send(registration: InterestRegistration, message: EmailMessage | None, fiel
     return True
 
 
-def registration_notify_pending(*, older_than: datetime.timedelta) -> tuple[int, int]:
-    """Retry registrations still waiting for email; returns (completed, still pending)."""
+def registration_notify_pending(
+    *, older_than: datetime.timedelta, retry_given_up: bool = False
+) -> tuple[int, int]:
+    """Retry registrations still waiting for email; returns (completed, still pending).
+
+    A registration tried EMPAC_NOTIFICATION_MAX_ATTEMPTS times is given up on (an address
+    that always bounces would otherwise be retried, and reported, forever) unless
+    ``retry_given_up``.
+    """
     cutoff = timezone.now() - older_than
+    limit = settings.EMPAC_NOTIFICATION_MAX_ATTEMPTS
     pending = InterestRegistration.objects.pending_notification().filter(created_at__lte=cutoff)
+    if not retry_given_up:
+        pending = pending.filter(notification_attempts__lt=limit)
     completed = failed = 0
     for registration in pending.order_by("created_at").iterator():
         if registration_notify(registration=registration):
             completed += 1
-        else:
-            failed += 1
+            continue
+        failed += 1
+        if registration.notification_attempts + 1 >= limit:
+            logger.error(
+                "Giving up emailing for registration %s after %s attempts; "
+                "'send_pending_notifications --retry-given-up' tries again.",
+                registration.pk,
+                limit,
+            )
     return completed, failed
 
 
@@ -240,13 +262,18 @@ def registration_purge(*, retention_days: int, dry_run: bool = False) -> list[di
     return removed
 
 
+def registration_history_forget(*, ids) -> ContentType:
+    """Delete the admin's history entries for these registrations: they keep each name."""
+    content_type = ContentType.objects.get_for_model(InterestRegistration)
+    LogEntry.objects.filter(
+        content_type=content_type, object_id__in=[str(pk) for pk in ids]
+    ).delete()
+    return content_type
+
+
 def _delete_with_history(registrations: QuerySet) -> int:
-    # The admin's history keeps each object's name; it must go with the object.
     with transaction.atomic():
-        ids = [str(pk) for pk in registrations.values_list("pk", flat=True)]
-        LogEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(InterestRegistration),
-            object_id__in=ids,
-        ).delete()
+        ids = list(registrations.values_list("pk", flat=True))
+        registration_history_forget(ids=ids)
         registrations.filter(pk__in=ids).delete()
     return len(ids)

@@ -197,6 +197,10 @@ EMPAC_REGISTRATION_MIN_SECONDS = env_int("EMPAC_REGISTRATION_MIN_SECONDS", 3)
 EMPAC_TRUSTED_PROXY_COUNT = env_int("EMPAC_TRUSTED_PROXY_COUNT", 0)
 # Closed registrations are deleted by `manage.py purge_registrations` after this many days.
 EMPAC_REGISTRATION_RETENTION_DAYS = env_int("EMPAC_REGISTRATION_RETENTION_DAYS", 365)
+# Tries at sending a registration's emails before send_pending_notifications gives up.
+EMPAC_NOTIFICATION_MAX_ATTEMPTS = env_int("EMPAC_NOTIFICATION_MAX_ATTEMPTS", 10)
+# Seconds an SMTP server may stall before a send fails (and is retried later).
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 10)
 
 LOGGING = {
     "version": 1,

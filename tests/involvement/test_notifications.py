@@ -202,3 +202,40 @@ def test_deploy_check_warns_when_no_curator_address_is_set(settings):
     assert [w.id for w in curator_emails_configured(None)] == ["involvement.W001"]
     settings.EMPAC_CURATOR_EMAILS = ["curators@empac.example.org"]
     assert curator_emails_configured(None) == []
+
+
+def test_send_pending_notifications_gives_up_after_the_configured_attempts(
+    submit, form_data, mail_down, settings, caplog
+):
+    settings.EMPAC_NOTIFICATION_MAX_ATTEMPTS = 3
+    submit(form_data())  # attempt 1, in the web request
+
+    with caplog.at_level(logging.ERROR, logger="involvement.services"):
+        for _ in range(2):  # attempts 2 and 3
+            with pytest.raises(CommandError):
+                call_command("send_pending_notifications", "--older-than", "0")
+    assert "Giving up" in caplog.text
+    assert InterestRegistration.objects.get().notification_attempts == 3
+
+    # Given up: not tried again, and cron is not told of a failure every run.
+    call_command("send_pending_notifications", "--older-than", "0")
+    assert InterestRegistration.objects.get().notification_attempts == 3
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    call_command("send_pending_notifications", "--older-than", "0", "--retry-given-up")
+    registration = InterestRegistration.objects.get()
+    assert registration.notified_at is not None and registration.acknowledged_at is not None
+
+
+def test_waiting_for_curator_addresses_uses_up_no_attempts(submit, form_data, settings):
+    settings.EMPAC_CURATOR_EMAILS = []
+    settings.EMPAC_NOTIFICATION_MAX_ATTEMPTS = 2
+    submit(form_data())  # the acknowledgement is sent: one real attempt
+    for _ in range(3):
+        with pytest.raises(CommandError):
+            call_command("send_pending_notifications", "--older-than", "0")
+    assert InterestRegistration.objects.get().notification_attempts == 1
+
+    settings.EMPAC_CURATOR_EMAILS = ["curators@empac.example.org"]
+    call_command("send_pending_notifications", "--older-than", "0")
+    assert InterestRegistration.objects.get().notified_at is not None

@@ -23,12 +23,17 @@ class Command(BaseCommand):
                 "(default 5)."
             ),
         )
+        parser.add_argument(
+            "--retry-given-up",
+            action="store_true",
+            help="Also retry registrations tried EMPAC_NOTIFICATION_MAX_ATTEMPTS times already.",
+        )
 
-    def handle(self, *args, older_than: int, **options):
+    def handle(self, *args, older_than: int, retry_given_up: bool, **options):
         if older_than < 0:
             raise CommandError("--older-than must be zero or more minutes.")
         completed, failed = registration_notify_pending(
-            older_than=datetime.timedelta(minutes=older_than)
+            older_than=datetime.timedelta(minutes=older_than), retry_given_up=retry_given_up
         )
         self.stdout.write(f"Sent the emails for {completed} registration(s).")
         if failed:
