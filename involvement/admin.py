@@ -7,7 +7,7 @@ from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -191,10 +191,7 @@ class InterestRegistrationAdmin(admin.ModelAdmin):
 
     @staticmethod
     def _gap_link(gap):
-        try:
-            url = reverse("admin:reports_knowledgegap_change", args=[gap.pk])
-        except NoReverseMatch:
-            return gap.question
+        url = reverse("admin:reports_knowledgegap_change", args=[gap.pk])
         return format_html('<a href="{}">{}</a>', url, gap.question)
 
     def log_deletions(self, request, queryset):

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.base_user import BaseUserManager
 from django.core import signing
 
 from collaboration.models import Theme
@@ -188,9 +189,8 @@ class InterestRegistrationForm(forms.Form):
         return form_token_issue()
 
     def clean_email(self):
-        email = self.cleaned_data["email"]
-        local, _, domain = email.rpartition("@")
-        return f"{local}@{domain.lower()}"
+        # Lower-case the domain only: the part before @ may be case-sensitive.
+        return BaseUserManager.normalize_email(self.cleaned_data["email"])
 
     def clean_token(self):
         token = form_token_read(self.cleaned_data["token"])

@@ -8,8 +8,6 @@ the address is stored only as a keyed hash.
 
 import datetime
 import functools
-import hashlib
-import hmac
 import ipaddress
 from dataclasses import dataclass
 
@@ -19,6 +17,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from .models import RateLimitBucket
 
@@ -61,8 +60,7 @@ def address_key(address: str, *, scope: str) -> str:
             network = str(ipaddress.ip_network(f"{ip}/64", strict=False))
         else:
             network = str(ip)
-    message = f"{scope}:{network}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+    return salted_hmac(f"involvement.ratelimit.{scope}", network, algorithm="sha256").hexdigest()
 
 
 @dataclass(frozen=True)
