@@ -29,6 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 LUA = ROOT / "bench" / "pages.lua"
 DOC = ROOT / "docs" / "benchmarks.md"
 WORK = Path(os.environ.get("EMPAC_BENCH_DIR", "/tmp/empac-bench"))
+# On PostgreSQL, the database the benchmark drops and fills (beside DATABASE_URL's).
+BENCH_DB = os.environ.get("EMPAC_BENCH_DB", "empac_bench")
 
 # Share of /healthz's requests/s each kind of page must reach, and the p99 ceiling.
 REPEATED_RATIO, REPEATED_P99_MS, DEEP_RATIO = 0.35, 50.0, 0.10
@@ -65,10 +67,10 @@ def bench_environment() -> tuple[dict, str]:
             stale.unlink()
         env.update(DATABASE_URL="", DJANGO_SQLITE_PATH=str(path))
         return env, f"SQLite file {path}"
-    bench_url = urllib.parse.urlsplit(url)._replace(path="/empac_bench").geturl()
+    bench_url = urllib.parse.urlsplit(url)._replace(path=f"/{BENCH_DB}").geturl()
     recreate = (
-        'DROP DATABASE IF EXISTS "empac_bench" WITH (FORCE)',
-        'CREATE DATABASE "empac_bench"',
+        f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)',
+        f'CREATE DATABASE "{BENCH_DB}"',
     )
     script = (
         "import sys, psycopg2\n"
@@ -78,7 +80,7 @@ def bench_environment() -> tuple[dict, str]:
     admin_url = urllib.parse.urlsplit(url)._replace(path="/postgres").geturl()
     subprocess.run([sys.executable, "-c", script, admin_url], check=True, timeout=60)
     env["DATABASE_URL"] = bench_url
-    return env, "PostgreSQL database empac_bench"
+    return env, f"PostgreSQL database {BENCH_DB}"
 
 
 def manage(env, *args, timeout=600) -> str:
@@ -101,7 +103,7 @@ import json, math
 import django
 django.setup()
 from collaboration.models import Theme
-from collaboration.views import ThemeDetailView
+from browse.views import ThemeDetailView
 from reports.models import Report
 from reports.views import ReportListView
 def count(theme):

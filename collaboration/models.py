@@ -1,35 +1,10 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-
-class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-
-
-class PublishableQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=Status.PUBLISHED)
-
-
-class Publishable(models.Model):
-    """Draft/published state shared by everything the public can see."""
-
-    status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = PublishableQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def is_published(self) -> bool:
-        return self.status == Status.PUBLISHED
+from publishing.models import Publishable
 
 
 class Theme(Publishable):
@@ -59,7 +34,7 @@ class Theme(Publishable):
         return self.short_name
 
     def get_absolute_url(self) -> str:
-        return reverse("collaboration:theme-detail", kwargs={"slug": self.slug})
+        return reverse("browse:theme-detail", kwargs={"slug": self.slug})
 
 
 class Organisation(Publishable):
@@ -85,7 +60,7 @@ class Organisation(Publishable):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("collaboration:organisation-detail", kwargs={"slug": self.slug})
+        return reverse("browse:organisation-detail", kwargs={"slug": self.slug})
 
 
 class Person(Publishable):
@@ -115,18 +90,27 @@ class Person(Publishable):
         return self.display_name
 
     def get_absolute_url(self) -> str:
-        return reverse("collaboration:person-detail", kwargs={"slug": self.slug})
+        return reverse("browse:person-detail", kwargs={"slug": self.slug})
 
     @property
     def display_name(self) -> str:
         return f"{self.honorific} {self.name}".strip()
 
 
+# When a role is held, written once for queries and once, beside it, for one role in hand.
+# A role's end date is the first day it is no longer held; an unknown start counts as
+# "since before the sources".
+def ended_by(on) -> Q:
+    """Roles that ended on or before a date."""
+    return Q(end_date__lte=on)
+
+
 def held_on(on) -> Q:
-    """Roles held on a date: started by then (or start unknown), and not yet ended."""
-    return (Q(start_date__isnull=True) | Q(start_date__lte=on)) & (
-        Q(end_date__isnull=True) | Q(end_date__gt=on)
-    )
+    """Roles held on a date: started by then (or start unknown), and not ended by then."""
+    return (Q(start_date__isnull=True) | Q(start_date__lte=on)) & ~ended_by(on)
+
+
+ROLE_DATES_MESSAGE = "The end date must be on or after the start date."
 
 
 class RoleQuerySet(models.QuerySet):
@@ -151,14 +135,15 @@ class RoleQuerySet(models.QuerySet):
         ).order_by("is_past", "kind_order", "-start_date", "person__name")
 
     def past(self, on=None):
-        on = on or timezone.localdate()
-        return self.filter(end_date__lte=on)
+        """Roles that ended on or before the given date (today by default)."""
+        return self.filter(ended_by(on or timezone.localdate()))
 
     def leads(self):
         return self.filter(kind__in=Role.LEAD_KINDS)
 
     def published(self):
-        return self.filter(person__status=Status.PUBLISHED)
+        """Roles of published people: a role has no public state of its own."""
+        return self.filter(person__in=Person.objects.published())
 
 
 class Role(models.Model):
@@ -227,54 +212,26 @@ class Role(models.Model):
                 | Q(end_date__isnull=True)
                 | Q(end_date__gte=models.F("start_date")),
                 name="role_ends_after_it_starts",
-                violation_error_message="A role cannot end before it starts.",
+                violation_error_message=ROLE_DATES_MESSAGE,
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.person} – {self.get_kind_display()}"
 
+    def has_ended(self, on=None) -> bool:
+        """For this role, what ``ended_by()`` says in a query."""
+        return self.end_date is not None and self.end_date <= (on or timezone.localdate())
+
     def is_current(self, on=None) -> bool:
+        """For this role, what ``held_on()`` says in a query."""
         on = on or timezone.localdate()
         started = self.start_date is None or self.start_date <= on
-        not_ended = self.end_date is None or self.end_date > on
-        return started and not_ended
+        return started and not self.has_ended(on)
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
+        # The constraint below holds the rule; checked here too, to point at the field.
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": "The end date must be on or after the start date."})
+            raise ValidationError({"end_date": ROLE_DATES_MESSAGE})
         if self.kind == self.Kind.THEME_LEAD and not self.theme_id:
             raise ValidationError({"theme": "A theme lead needs a theme."})
-
-
-class ContentVersion(models.Model):
-    """One row naming the content as it is (random per change); page caches key on it."""
-
-    version = models.PositiveBigIntegerField(default=1)
-
-    def __str__(self) -> str:
-        return f"content version {self.version}"
-
-
-class SeedRecord(models.Model):
-    """An object seed_empac created or found, so that it never creates that object again.
-
-    The record outlives the object: a curator's deletion is an edit the seed respects.
-    """
-
-    model = models.CharField(max_length=100, help_text="Model label, e.g. “reports.report”.")
-    key = models.CharField(
-        max_length=255, help_text="The object's natural key in the seed data, e.g. a slug."
-    )
-    object_id = models.PositiveBigIntegerField(help_text="Primary key of the object it stands for.")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["model", "key"], name="seed_record_unique_key"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.model} {self.key}"

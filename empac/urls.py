@@ -2,19 +2,16 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
-
 admin.site.site_header = "EMPAC knowledge base: curators"
 admin.site.site_title = "EMPAC curators"
 admin.site.index_title = "Content and registrations"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("healthz", views.healthz, name="healthz"),
-    path("favicon.ico", views.favicon, name="favicon"),
+    path("", include("publishing.urls")),
     path("", include("involvement.urls")),
     path("", include("reports.urls")),
-    path("", include("collaboration.urls")),
+    path("", include("browse.urls")),
 ]
 
 if settings.DEBUG:

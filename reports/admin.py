@@ -3,8 +3,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.template.defaultfilters import filesizeformat
 
-from collaboration.admin import PublishableAdmin
-from collaboration.models import Status
+from publishing.admin import PublishableAdmin
 
 from .forms import RecommendationFormSet
 from .models import (
@@ -156,7 +155,7 @@ class GapAnalysisAdmin(PublishableAdmin):
     @admin.action(description="Publish selected %(verbose_name_plural)s", permissions=["change"])
     def publish(self, request, queryset):
         super().publish(request, queryset)
-        hidden = queryset.filter(report__status=Status.DRAFT).count()
+        hidden = queryset.exclude(pk__in=GapAnalysis.objects.published().values("pk")).count()
         if hidden:
             self.message_user(
                 request,

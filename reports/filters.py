@@ -8,7 +8,7 @@ from django.utils.functional import cached_property
 from taggit.models import Tag
 
 from collaboration.models import Organisation, Theme
-from empac.pagecache import content_cached, content_key
+from publishing.versioning import content_cached, content_key
 
 from .models import Report
 

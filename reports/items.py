@@ -12,9 +12,10 @@ import html
 from django.db import connection
 from django.utils.safestring import SafeString
 
-from collaboration.models import Status, Theme
-from empac.pagecache import content_cached
-from empac.urlcache import slug_url
+from collaboration.models import Theme
+from publishing.models import Status
+from publishing.urlcache import slug_url
+from publishing.versioning import content_cached
 
 from .models import Report, describe_date, machine_date
 

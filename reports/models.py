@@ -5,17 +5,15 @@ from django.db.models import Q
 from django.urls import reverse
 from taggit.managers import TaggableManager
 
-from collaboration.models import (
-    Organisation,
-    Person,
-    Publishable,
-    PublishableQuerySet,
-    Status,
-    Theme,
-)
-from empac.urlcache import reverse_slug
+from collaboration.models import Organisation, Person, Theme
+from publishing.models import Publishable, PublishableQuerySet
+from publishing.urlcache import reverse_slug
 
 from .validators import validate_pdf
+
+# How many reports a page lists beside its own subject: a report's related reports, a
+# partner's or a person's newest reports (with a link to the rest where there are more).
+RELATED_REPORTS_LIMIT = 5
 
 
 class ReportQuerySet(PublishableQuerySet):
@@ -186,7 +184,11 @@ class AlignmentRow(models.Model):
 class GapAnalysisQuerySet(PublishableQuerySet):
     def published(self):
         # An analysis drawn from a report is public only while that report is.
-        return super().published().exclude(report__status=Status.DRAFT)
+        return (
+            super()
+            .published()
+            .filter(Q(report__isnull=True) | Q(report__in=Report.objects.published()))
+        )
 
 
 class GapAnalysis(Publishable):

@@ -6,13 +6,12 @@ from django.views.generic import DetailView, ListView
 from taggit.models import TaggedItem
 
 from collaboration.models import Organisation, Person, Role, Theme
-from empac.pagination import LargeListPaginator
+from publishing.pagination import LargeListPaginator
 
 from .filters import ReportFilterForm
 from .items import published_items_by_key, report_items
-from .models import GapAnalysis, KnowledgeGap, Report
+from .models import RELATED_REPORTS_LIMIT, GapAnalysis, KnowledgeGap, Report
 
-RELATED_REPORTS_LIMIT = 5
 LISTED_REPORTS_LIMIT = 20
 
 

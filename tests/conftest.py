@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import caches
 
+from publishing.curators import CURATORS_GROUP
 from tests import factories
 
 
@@ -38,7 +39,7 @@ def _empty_page_cache():
 @pytest.fixture
 def curator(db):
     user = factories.UserFactory(username="cora", is_staff=True)
-    user.groups.add(Group.objects.get(name="Curators"))
+    user.groups.add(Group.objects.get(name=CURATORS_GROUP))
     return user
 
 

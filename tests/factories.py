@@ -4,8 +4,9 @@ import factory
 from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
-from collaboration.models import Organisation, Person, Role, Status, Theme
+from collaboration.models import Organisation, Person, Role, Theme
 from involvement.models import InterestRegistration
+from publishing.models import Status
 from reports.models import (
     AlignmentRow,
     ComparisonRow,

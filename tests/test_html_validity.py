@@ -22,7 +22,7 @@ from tests import factories
 from tests.public_pages import MISSING_PAGE, PAGE_TYPES, public_pages
 
 VNU_JAR = settings.BASE_DIR / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-PUBLIC_NAMESPACES = ("collaboration", "reports", "involvement")
+PUBLIC_NAMESPACES = ("browse", "reports", "involvement")
 
 
 def nu_checker_command() -> list[str]:

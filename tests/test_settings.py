@@ -23,7 +23,16 @@ GOOD = {
 # Deliberate: HSTS for subdomains and preloading are the operator's choice (see .env.example).
 EXPECTED_DEPLOY_WARNINGS = {"security.W005", "security.W021"}
 # Where the site reads its configuration: the project package, the apps and manage.py.
-CODE = ["empac", "collaboration", "reports", "involvement", "manage.py"]
+CODE = [
+    "empac",
+    "publishing",
+    "collaboration",
+    "reports",
+    "involvement",
+    "browse",
+    "content",
+    "manage.py",
+]
 # Calls whose first argument names an environment variable.
 READERS = {
     "os.environ.get",

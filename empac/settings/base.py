@@ -64,16 +64,21 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "taggit",
+    # Ours, from the bottom up: an app imports only from apps above it in this list
+    # (tests/test_architecture.py checks it).
+    "publishing",
     "collaboration",
     "reports",
     "involvement",
+    "browse",
+    "content",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Before sessions, so a cached page skips the rest; see empac/pagecache.py.
-    "empac.pagecache.PageCacheMiddleware",
+    # Before sessions, so a cached page skips the rest; see publishing/middleware.py.
+    "publishing.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -95,7 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "empac.context_processors.site",
+                "publishing.context_processors.site",
             ],
         },
     },
@@ -146,7 +151,7 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # Whole public pages, one copy per worker, keyed by the content version so a change
-    # anywhere retires them everywhere (empac/pagecache.py). About 40 KB a page.
+    # anywhere invalidates them everywhere (publishing/versioning.py). About 40 KB a page.
     "pages": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "empac-pages",
@@ -154,8 +159,21 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": env_int("EMPAC_PAGE_CACHE_MAX_ENTRIES", 1000)},
     },
 }
-# Apps whose models appear on public pages: any change to them retires cached pages.
+# Apps whose models appear on public pages: any change to them invalidates cached pages.
 PAGE_CACHE_CONTENT_APPS = ["collaboration", "reports", "taggit"]
+# Apps whose every model the Curators group may edit (publishing/curators.py); never auth.
+CURATED_APPS = ["collaboration", "reports", "involvement", "taggit"]
+
+# The header's links: (text, URL name, other URL names that count as that section).
+SITE_NAVIGATION = [
+    ("Themes", "browse:theme-list", {"browse:theme-detail"}),
+    ("Reports", "reports:report-list", {"reports:report-detail"}),
+    ("Gap analyses", "reports:gapanalysis-list", {"reports:gapanalysis-detail"}),
+    ("Partners", "browse:organisation-list", {"browse:organisation-detail"}),
+    ("People", "browse:person-list", {"browse:person-detail"}),
+    ("About", "browse:about", set()),
+    ("Get involved", "involvement:register", set()),
+]
 # Never served from or stored in the page cache: per-visitor or non-HTML paths.
 PAGE_CACHE_SKIP_PREFIXES = ["/admin/", "/get-involved/", "/healthz", STATIC_URL, MEDIA_URL]
 

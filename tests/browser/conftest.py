@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
 
-from collaboration.apps import grant_curator_permissions
+from publishing.curators import grant_curator_permissions
 
 # Playwright's sync API keeps an event loop in the main thread while the
 # browser tests run; Django refuses ORM calls there unless told it is not ours.

@@ -7,6 +7,7 @@ failure lists every page's violations together.
 import pytest
 from django.contrib.auth.models import Group
 
+from publishing.curators import CURATORS_GROUP
 from tests import factories
 from tests.browser.axe import assert_no_axe_violations, axe_report
 from tests.public_pages import MISSING_PAGE, PAGE_TYPES, public_pages
@@ -58,7 +59,7 @@ def test_expired_form_page_explains_what_to_do_and_has_no_axe_violations(page, c
 
 def test_refused_and_bad_request_pages_have_no_axe_violations(page, settings):
     curator = factories.UserFactory(username="cora", is_staff=True, password=PASSWORD)
-    curator.groups.add(Group.objects.get(name="Curators"))
+    curator.groups.add(Group.objects.get(name=CURATORS_GROUP))
     page.goto("/admin/login/")
     page.get_by_label("Username").fill("cora")
     page.get_by_label("Password").fill(PASSWORD)

@@ -3,6 +3,7 @@
 from django.contrib.auth.models import Group
 
 from involvement.models import InterestRegistration
+from publishing.curators import CURATORS_GROUP
 from reports.models import KnowledgeGap
 from tests import factories
 
@@ -11,7 +12,7 @@ PASSWORD = "correct horse battery staple"
 
 def test_curator_finds_a_registration_and_changes_its_status(page, live_site):
     curator = factories.UserFactory(username="cora", is_staff=True, password=PASSWORD)
-    curator.groups.add(Group.objects.get(name="Curators"))
+    curator.groups.add(Group.objects.get(name=CURATORS_GROUP))
     gap = KnowledgeGap.objects.published().open().exclude(theme=None).first()
     factories.InterestRegistrationFactory(name="Someone Else", themes=[gap.theme])
     registration = factories.InterestRegistrationFactory(

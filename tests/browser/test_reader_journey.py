@@ -8,7 +8,8 @@ from django.core.files.base import ContentFile
 from django.db.models import Count
 from django.template.defaultfilters import filesizeformat
 
-from collaboration.models import Status, Theme
+from collaboration.models import Theme
+from publishing.models import Status
 from reports.models import Report
 from tests import factories
 

@@ -3,7 +3,8 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from collaboration.models import Role, Status, Theme
+from collaboration.models import Role, Theme
+from publishing.models import Status
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from collaboration.models import Status
+from publishing.models import Status
 from reports.models import KnowledgeGap
 from tests import factories
 from tests.catalogue import LARGE, SMALL, assert_query_counts_flat, grow_catalogue

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from collaboration.models import Status
+from publishing.models import Status
 from reports.models import GapAnalysis, KnowledgeGap, Report
 from tests import factories
 

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pytest_django.asserts import assertContains, assertNotContains
 
-from collaboration.models import Status
+from publishing.models import Status
 from reports.items import SUMMARY_WORDS, excerpt
 from reports.models import Report
 from tests import factories

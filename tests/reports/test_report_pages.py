@@ -5,8 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from collaboration.models import Status
-from reports.models import Report
+from publishing.models import Status
+from reports.models import RELATED_REPORTS_LIMIT, Report
 from tests import factories
 from tests.catalogue import LARGE, SMALL, assert_query_counts_flat, grow_catalogue
 
@@ -279,7 +279,7 @@ def test_related_reports_share_a_theme_or_tag_are_published_and_bounded(client, 
 
     related = client.get(full_report.get_absolute_url()).context["related_reports"]
 
-    assert len(related) == 5
+    assert len(related) == RELATED_REPORTS_LIMIT
     assert {report["pk"] for report in related} <= {report.pk for report in [*by_theme, by_tag]}
 
 

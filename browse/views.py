@@ -1,0 +1,222 @@
+from django.conf import settings
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.views.generic import DetailView, ListView, TemplateView
+
+from collaboration.models import Organisation, Person, Role, Theme
+from publishing.pagination import LargeListPaginator
+from publishing.versioning import content_cached
+from reports.items import published_items_by_key, report_items
+from reports.models import (
+    RELATED_REPORTS_LIMIT,
+    GapAnalysis,
+    KnowledgeGap,
+    Report,
+    about_theme,
+)
+
+# Bounded lists: a page never grows with the number of rows behind it.
+LATEST_REPORTS_ON_HOME = 5
+
+
+def count_per(rows, field):
+    """How many of rows point at each outer row through field, as a correlated subquery.
+
+    A subquery per count keeps two counts from multiplying each other's joins, and
+    on SQLite it is several times faster than COUNT over a join of every report.
+    """
+    counted = rows.filter(**{field: OuterRef("pk")}).order_by().values(field)
+    return Coalesce(
+        Subquery(counted.annotate(n=Count("*")).values("n"), output_field=IntegerField()), 0
+    )
+
+
+def themes_with_counts():
+    """Published themes, each with how many published reports it has."""
+    links = Report.themes.through.objects.filter(report__in=Report.objects.published())
+    return Theme.objects.published().annotate(report_count=count_per(links, "theme"))
+
+
+def public_roles():
+    return Role.objects.published().select_related("person", "organisation", "theme")
+
+
+class HomeView(TemplateView):
+    template_name = "browse/home.html"
+
+    def get_context_data(self, **kwargs):
+        latest = Report.objects.published().newest_first()[:LATEST_REPORTS_ON_HOME]
+        return super().get_context_data(
+            themes=themes_with_counts(),
+            latest_reports=report_items(latest),
+            **kwargs,
+        )
+
+
+class ThemeListView(ListView):
+    template_name = "browse/theme_list.html"
+    context_object_name = "themes"
+
+    def get_queryset(self):
+        # Counted as the theme page lists them: each gap once, by its own theme or analysis's.
+        open_gaps = KnowledgeGap.objects.published().open().filter(about_theme(OuterRef("pk")))
+        count = open_gaps.order_by().annotate(one=Value(1)).values("one")
+        count = count.annotate(n=Count("pk", distinct=True)).values("n")
+        return themes_with_counts().annotate(
+            open_gap_count=Coalesce(Subquery(count, output_field=IntegerField()), 0)
+        )
+
+
+class ThemeDetailView(ListView):
+    """A theme and its reports, newest first, a page at a time (?page=)."""
+
+    template_name = "browse/theme_detail.html"
+    context_object_name = "reports"
+    paginate_by = 20
+    paginator_class = LargeListPaginator
+
+    def get(self, request, *args, **kwargs):
+        slug = kwargs["slug"]
+        self.theme = content_cached(
+            f"theme:{slug}", lambda: Theme.objects.published().filter(slug=slug).first()
+        )
+        if self.theme is None:
+            raise Http404("No published theme has that address.")
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return Report.objects.published().for_theme(self.theme).newest_first()
+
+    def get_paginator(self, *args, **kwargs):
+        return super().get_paginator(
+            *args, list_key=f"theme:{self.theme.pk}", rows_by_key=published_items_by_key, **kwargs
+        )
+
+    def get_context_data(self, **kwargs):
+        theme = self.theme
+        # The same on every page of the theme's list: worked out once per content change.
+        sidebar = content_cached(f"theme-sidebar:{theme.pk}", lambda: self.sidebar(theme))
+        return super().get_context_data(theme=theme, **sidebar, **kwargs)
+
+    @staticmethod
+    def sidebar(theme):
+        gaps = (
+            KnowledgeGap.objects.published()
+            .open()
+            .filter(about_theme(theme))
+            .distinct()
+            .select_related("analysis")
+        )
+        return {
+            "gap_analyses": list(GapAnalysis.objects.published().filter(themes=theme)),
+            "open_gaps": list(gaps),
+            "roles": list(public_roles().filter(theme=theme).current_first()),
+        }
+
+
+class OrganisationListView(ListView):
+    """Member organisations first, then others; each group by kind, then by name."""
+
+    template_name = "browse/organisation_list.html"
+    context_object_name = "organisations"
+
+    def get_queryset(self):
+        kind_order = Case(
+            *(When(kind=kind, then=Value(i)) for i, kind in enumerate(Organisation.Kind.values))
+        )
+        return (
+            Organisation.objects.published()
+            .annotate(kind_order=kind_order)
+            .order_by("-is_member", "kind_order", "name")
+            .prefetch_related(
+                Prefetch("roles", queryset=public_roles().current_first()),
+                Prefetch("people", queryset=Person.objects.published()),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for organisation in context["organisations"]:
+            # People already named in a role here are not listed twice.
+            with_roles = {role.person_id for role in organisation.roles.all()}
+            organisation.other_people = [
+                person for person in organisation.people.all() if person.pk not in with_roles
+            ]
+        return context
+
+
+class OrganisationDetailView(DetailView):
+    template_name = "browse/organisation_detail.html"
+    context_object_name = "organisation"
+
+    def get_queryset(self):
+        return Organisation.objects.published()
+
+    def get_context_data(self, **kwargs):
+        organisation = self.object
+        reports = Report.objects.published().filter(organisations=organisation)
+        return super().get_context_data(
+            roles=public_roles().filter(organisation=organisation).current_first(),
+            people=organisation.people.published(),
+            reports=report_items(reports.newest_first()[:RELATED_REPORTS_LIMIT]),
+            report_count=reports.count(),
+            **kwargs,
+        )
+
+
+class PersonListView(ListView):
+    """Current leads first; then everyone, with each role and its dates."""
+
+    template_name = "browse/person_list.html"
+    context_object_name = "people"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return (
+            Person.objects.published()
+            .select_related("organisation")
+            .prefetch_related(Prefetch("roles", queryset=public_roles().current_first()))
+        )
+
+    def get_context_data(self, **kwargs):
+        leads = public_roles().current().leads().order_by("kind", "person__name")
+        return super().get_context_data(current_leads=leads, **kwargs)
+
+
+class PersonDetailView(DetailView):
+    template_name = "browse/person_detail.html"
+    context_object_name = "person"
+
+    def get_queryset(self):
+        return Person.objects.published().select_related("organisation")
+
+    def get_context_data(self, **kwargs):
+        person = self.object
+        reports = Report.objects.published().filter(authors=person)
+        return super().get_context_data(
+            roles=person.roles.select_related("organisation", "theme").current_first(),
+            reports=report_items(reports.newest_first()[:RELATED_REPORTS_LIMIT]),
+            report_count=reports.count(),
+            **kwargs,
+        )
+
+
+class PrivacyNoticeView(TemplateView):
+    template_name = "pages/privacy.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            version=settings.PRIVACY_NOTICE_VERSION,
+            retention_days=settings.EMPAC_REGISTRATION_RETENTION_DAYS,
+            **kwargs,
+        )

@@ -1,0 +1,63 @@
+"""Pagination for long public lists: a count and a deep page that stay cheap at scale."""
+
+from array import array
+
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+from .versioning import content_cached
+
+
+def compact(keys):
+    """Integer keys as an array: it unpickles from the cache as one block of bytes."""
+    keys = list(keys)
+    try:
+        return array("q", keys)
+    except (TypeError, OverflowError):
+        return keys
+
+
+class LargeListPaginator(Paginator):
+    """Paginate a long list of published rows without work that grows with its length.
+
+    The list's order, as its primary keys, is worked out once per content version
+    (``list_key`` names the list), and so is its count. A page is then a slice of
+    those keys and one query for just those rows, looked up by key: no COUNT, no
+    OFFSET that makes the database walk past every earlier row, no sort per request.
+    The keys cost about 8 bytes a row in each worker's cache.
+
+    ``rows_by_key``, given a page's keys, returns its rows by key; by default they are
+    the list's own rows, looked up with its filters. A view can pass something cheaper
+    that still leaves out whatever the public may not see.
+    """
+
+    def __init__(self, *args, list_key: str, rows_by_key=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.list_key = list_key
+        self.rows_by_key = rows_by_key or self._rows_by_key
+
+    def _rows_by_key(self, keys) -> dict:
+        # Unordered, so the database looks the rows up by key instead of walking the list;
+        # the published-only filters stay, so a row unpublished since is simply left out.
+        return self.object_list.order_by().in_bulk(keys)
+
+    @cached_property
+    def keys(self):
+        rows = self.object_list.prefetch_related(None)
+        return content_cached(
+            f"keys:{self.list_key}", lambda: compact(rows.values_list("pk", flat=True))
+        )
+
+    @cached_property
+    def count(self) -> int:
+        return len(self.keys)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        keys = self.keys[bottom:top]
+        found = self.rows_by_key(list(keys))
+        return self._get_page([found[key] for key in keys if key in found], number, self)

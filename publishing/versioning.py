@@ -1,0 +1,139 @@
+"""The content version: one value that names the published content as it is now.
+
+One row in the database (``publishing.ContentVersion``) holds it. Every saved, deleted
+or re-linked content object gives it a new random value in the same transaction as the
+change, and commands that write in bulk call ``bump_content_version()``. Anything
+derived from content and cached under a key that includes the value (whole pages in
+``publishing.middleware``, filter choices and list keys through ``content_cached``) is
+never stale: the moment a change commits, every worker on every server looks for new
+keys, and old entries are never read again and age out.
+
+The value is random rather than a count so that it names one state of the content:
+after a backup is restored, a count would climb back through numbers this worker
+already used for other content, while a random value never comes round again.
+Reading it costs one primary-key query per request.
+"""
+
+import hashlib
+import secrets
+import threading
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.utils import timezone
+
+from .models import ContentVersion
+
+VERSION_ROW = 1
+_MISSING = object()
+# What the request being served already knows (the version as a key prefix, the cache),
+# so fragments reuse it. Per thread: the middleware and the view run on the same one.
+_request = threading.local()
+
+
+def _new_version() -> int:
+    # 63 bits fit a signed bigint; never 0, which stands for "no row".
+    return secrets.randbelow(2**63 - 1) + 1
+
+
+def bump_content_version(*, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Invalidate everything cached from content; call after writes that send no signals.
+
+    For bulk_create() and update(). One UPDATE on the writer's connection, so it
+    commits or rolls back with the change.
+    """
+    versions = ContentVersion.objects.using(using)
+    if versions.filter(pk=VERSION_ROW).update(version=_new_version()):
+        return
+    # The migration makes the row; a flushed database (as in tests) needs it again.
+    versions.update_or_create(pk=VERSION_ROW, defaults={"version": _new_version()})
+
+
+def current_content_version(*, using: str = DEFAULT_DB_ALIAS) -> int:
+    connection = connections[using]
+    table = connection.ops.quote_name(ContentVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT version FROM {table} WHERE id = %s", [VERSION_ROW])
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def content_now(version: int | None = None) -> str:
+    """The content version and today's date: pages say which roles are current."""
+    if version is None:
+        version = current_content_version()
+    return f"{version}:{timezone.localdate()}"
+
+
+@contextmanager
+def serving(now: str, cache):
+    """While a request is served, let fragments reuse its content version and cache."""
+    _request.content_now, _request.cache = now, cache
+    try:
+        yield
+    finally:
+        _request.content_now = _request.cache = None
+
+
+def content_key(name: str) -> str:
+    """Name something derived from content as it is now: stored under it, it is never stale."""
+    now = getattr(_request, "content_now", None) or content_now()
+    return f"{now}:{name}"
+
+
+def digest(text: str) -> str:
+    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+
+
+def content_cached(name: str, compute):
+    """Return compute(), computed once per content version in this worker.
+
+    For values derived only from published content that many pages would otherwise
+    recompute on every request: filter choices, result counts. They are as fresh as
+    the pages themselves, because they are keyed by the same version. Any name will do:
+    it is hashed, so the key stays short and free of spaces for any cache backend.
+    """
+    cache = getattr(_request, "cache", None) or caches["pages"]
+    key = f"content:{digest(content_key(name))}"
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value)
+    return value
+
+
+def _shows_on_public_pages(model) -> bool:
+    # Historical models (module "__fake__") are migrations at work; post_migrate covers them.
+    return (
+        model._meta.app_label in settings.PAGE_CACHE_CONTENT_APPS and model.__module__ != "__fake__"
+    )
+
+
+def _content_saved_or_deleted(sender, using=DEFAULT_DB_ALIAS, **kwargs):
+    if _shows_on_public_pages(sender):
+        bump_content_version(using=using)
+
+
+def _content_relinked(sender, action, using=DEFAULT_DB_ALIAS, **kwargs):
+    # The sender is the through model, which lives in the app that declares the field.
+    if action.startswith("post_") and _shows_on_public_pages(sender):
+        bump_content_version(using=using)
+
+
+def _migrated(sender, using=DEFAULT_DB_ALIAS, **kwargs):
+    # Data migrations change content too; a database flush (tests) also ends here.
+    table = ContentVersion._meta.db_table
+    if table in connections[using].introspection.table_names():
+        bump_content_version(using=using)
+
+
+def connect_signals(app_config) -> None:
+    """Called from PublishingConfig.ready(), so shells and commands bump the version too."""
+    post_save.connect(_content_saved_or_deleted, dispatch_uid="content-version-post-save")
+    post_delete.connect(_content_saved_or_deleted, dispatch_uid="content-version-post-delete")
+    m2m_changed.connect(_content_relinked, dispatch_uid="content-version-m2m-changed")
+    # post_migrate is sent once per app; one app is enough to hear about each migrate.
+    post_migrate.connect(_migrated, sender=app_config, dispatch_uid="content-version-migrate")

@@ -1,0 +1,101 @@
+import pytest
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
+
+from collaboration.models import Organisation, Role
+from publishing.models import Status
+from reports.models import RELATED_REPORTS_LIMIT
+from tests import factories
+from tests.catalogue import LARGE, SMALL, assert_query_counts_flat, grow_catalogue
+
+pytestmark = pytest.mark.django_db
+
+PARTNERS = reverse("browse:organisation-list")
+
+
+def test_partners_are_grouped_by_kind_members_first(client):
+    Kind = Organisation.Kind
+    factories.OrganisationFactory(name="Sheffield Hallam", kind=Kind.UNIVERSITY, is_member=False)
+    factories.OrganisationFactory(name="Leicester", kind=Kind.UNIVERSITY)
+    factories.OrganisationFactory(name="EMSOU", kind=Kind.ROCU)
+    factories.OrganisationFactory(name="Derbyshire Constabulary", kind=Kind.POLICE_FORCE)
+    factories.OrganisationFactory(name="Unannounced", status=Status.DRAFT)
+
+    response = client.get(PARTNERS)
+
+    names = [organisation.name for organisation in response.context["organisations"]]
+    assert names == ["Derbyshire Constabulary", "EMSOU", "Leicester", "Sheffield Hallam"]
+    html = response.content.decode()
+    headings = [
+        "Members of the collaboration",
+        "Police forces",
+        "Regional organised crime unit",
+        "Universities",
+        "Other organisations",
+    ]
+    positions = [html.index(heading) for heading in headings]
+    assert positions == sorted(positions)
+    assertNotContains(response, "Unannounced")
+
+
+def test_each_partner_shows_its_people_and_roles(client):
+    dmu = factories.OrganisationFactory(name="De Montfort University")
+    walsh = factories.PersonFactory(name="Dave Walsh", organisation=dmu)
+    factories.RoleFactory(
+        person=walsh, organisation=dmu, kind=Role.Kind.ACADEMIC_LEAD, title="Academic lead"
+    )
+    factories.PersonFactory(name="Mark Lemon", organisation=dmu)
+    factories.PersonFactory(name="Hidden Person", organisation=dmu, status=Status.DRAFT)
+
+    response = client.get(PARTNERS)
+
+    assertContains(response, "Dave Walsh</a>: Academic lead")
+    assertContains(response, "Mark Lemon")
+    assertNotContains(response, "Hidden Person")
+
+
+def test_partner_page_shows_roles_people_and_published_reports(client):
+    dmu = factories.OrganisationFactory(name="De Montfort University", short_name="DMU")
+    factories.RoleFactory(organisation=dmu, title="Place-based evaluation")
+    shown = factories.ReportFactory(title="Community resilience")
+    shown.organisations.add(dmu)
+    hidden = factories.ReportFactory(title="Draft report", status=Status.DRAFT)
+    hidden.organisations.add(dmu)
+
+    response = client.get(dmu.get_absolute_url())
+
+    assertContains(response, "<h1", count=1)
+    assertContains(response, "Place-based evaluation")
+    assertContains(response, "Community resilience")
+    assertNotContains(response, "Draft report")
+
+
+def test_partner_page_bounds_its_report_list_and_links_to_the_rest(client):
+    dmu = factories.OrganisationFactory(slug="dmu")
+    for report in factories.ReportFactory.create_batch(12):
+        report.organisations.add(dmu)
+
+    response = client.get(dmu.get_absolute_url())
+
+    assert len(response.context["reports"]) == RELATED_REPORTS_LIMIT
+    assertContains(response, 'href="/reports/?organisation=dmu"')
+    assertContains(response, "All 12 reports")
+
+
+def test_draft_partner_is_not_found(client):
+    draft = factories.OrganisationFactory(status=Status.DRAFT)
+
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_partner_pages_query_count_does_not_grow_with_content(
+    client, django_assert_max_num_queries
+):
+    organisation = grow_catalogue(SMALL)[0].organisations.first()
+
+    def grow():
+        for report in grow_catalogue(LARGE):
+            report.organisations.add(organisation)
+
+    pages = [PARTNERS, organisation.get_absolute_url()]
+    assert_query_counts_flat(client, django_assert_max_num_queries, pages, budget=8, grow=grow)

@@ -1,0 +1,103 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
+
+from collaboration.models import Role
+from publishing.models import Status
+from tests import factories
+from tests.catalogue import LARGE, SMALL, assert_query_counts_flat, grow_catalogue
+
+pytestmark = pytest.mark.django_db
+
+PEOPLE = reverse("browse:person-list")
+
+
+@pytest.fixture
+def handover(db):
+    """The operational lead changed hands at the start of 2021."""
+    emsou = factories.OrganisationFactory(name="EMSOU")
+    haward = factories.RoleFactory(
+        person=factories.PersonFactory(honorific="DCC", name="Chris Haward"),
+        organisation=emsou,
+        kind=Role.Kind.OPERATIONAL_LEAD,
+        title="Operational lead",
+        start_date=datetime.date(2019, 6, 1),
+        end_date=datetime.date(2021, 1, 1),
+        dates_note="Named in the November 2020 report.",
+    )
+    gibson = factories.RoleFactory(
+        person=factories.PersonFactory(honorific="DCC", name="Paul Gibson"),
+        organisation=emsou,
+        kind=Role.Kind.OPERATIONAL_LEAD,
+        title="Operational lead",
+        start_date=datetime.date(2021, 1, 1),
+    )
+    return haward, gibson
+
+
+def test_people_page_puts_current_leads_first(client, handover):
+    haward, gibson = handover
+
+    response = client.get(PEOPLE)
+
+    assert list(response.context["current_leads"]) == [gibson]
+    html = response.content.decode()
+    assert html.index("Current leads") < html.index("DCC Paul Gibson") < html.index("Everyone")
+
+
+def test_people_page_shows_past_roles_with_their_dates(client, handover):
+    response = client.get(PEOPLE)
+
+    assertContains(response, "Past</strong>")
+    assertContains(response, "June 2019 to January 2021")
+    assertContains(response, "from January 2021")
+
+
+def test_people_page_leaves_out_draft_people(client, handover):
+    factories.RoleFactory(
+        person=factories.PersonFactory(name="Not Yet Public", status=Status.DRAFT),
+        kind=Role.Kind.ACADEMIC_LEAD,
+    )
+
+    response = client.get(PEOPLE)
+
+    assertNotContains(response, "Not Yet Public")
+    assert response.context["paginator"].count == 2
+
+
+def test_person_page_shows_roles_current_first_with_dates_note_and_reports(client, handover):
+    haward, _ = handover
+    person = haward.person
+    factories.RoleFactory(person=person, kind=Role.Kind.STRATEGIC_LEAD, title="Strategic lead")
+    written = factories.ReportFactory(title="Organisational adaptability")
+    written.authors.add(person)
+    draft = factories.ReportFactory(title="Unpublished work", status=Status.DRAFT)
+    draft.authors.add(person)
+
+    response = client.get(person.get_absolute_url())
+
+    assertContains(response, "<h1", count=1)
+    titles = [role.title for role in response.context["roles"]]
+    assert titles == ["Strategic lead", "Operational lead"]
+    assertContains(response, "Named in the November 2020 report.")
+    assertContains(response, "Organisational adaptability")
+    assertNotContains(response, "Unpublished work")
+
+
+def test_draft_person_is_not_found(client):
+    draft = factories.PersonFactory(status=Status.DRAFT)
+
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_people_pages_query_count_does_not_grow_with_content(client, django_assert_max_num_queries):
+    person = grow_catalogue(SMALL)[0].authors.first()
+
+    def grow():
+        for report in grow_catalogue(LARGE):
+            report.authors.add(person)
+
+    pages = [PEOPLE, person.get_absolute_url()]
+    assert_query_counts_flat(client, django_assert_max_num_queries, pages, budget=8, grow=grow)
