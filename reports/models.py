@@ -95,6 +95,10 @@ class Report(Publishable):
         # Lists link to many reports at once; reverse_slug reverses the pattern only once.
         return reverse_slug("reports:report-detail", self.slug)
 
+    def get_pdf_url(self) -> str:
+        """Where the PDF is served: through a view that checks the report is public."""
+        return reverse("reports:report-pdf", kwargs={"slug": self.slug})
+
     def save(self, *args, **kwargs):
         if self.pdf:
             try:

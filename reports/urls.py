@@ -7,6 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("reports/", views.ReportListView.as_view(), name="report-list"),
     path("reports/<slug:slug>/", views.ReportDetailView.as_view(), name="report-detail"),
+    path("reports/<slug:slug>/pdf/", views.report_pdf, name="report-pdf"),
     path("gap-analyses/", views.GapAnalysisListView.as_view(), name="gapanalysis-list"),
     path(
         "gap-analyses/<slug:slug>/",

@@ -1,7 +1,12 @@
 from functools import partial
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 from taggit.models import TaggedItem
 
@@ -125,3 +130,43 @@ class GapAnalysisDetailView(DetailView):
                 Prefetch("knowledge_gaps", queryset=KnowledgeGap.objects.select_related("theme")),
             )
         )
+
+
+def may_see_unpublished(user) -> bool:
+    """Signed-in staff who may view reports see their files before they are public."""
+    return user.is_authenticated and user.is_staff and user.has_perm("reports.view_report")
+
+
+@require_safe
+def report_pdf(request, slug):
+    """A report's PDF, only while the report is public (or to staff who may view it).
+
+    Uploaded files never sit under a public address: the proxy serves MEDIA_ROOT to no
+    one directly. With EMPAC_MEDIA_ACCEL_REDIRECT set (nginx), this view checks and
+    then hands the sending to nginx with X-Accel-Redirect; without it, it streams the
+    file itself.
+    """
+    staff = may_see_unpublished(request.user)
+    reports = Report.objects.all() if staff else Report.objects.published()
+    report = get_object_or_404(reports.exclude(pdf=""), slug=slug)
+    filename = f"{report.slug}.pdf"
+    prefix = settings.EMPAC_MEDIA_ACCEL_REDIRECT
+    if prefix:
+        response = HttpResponse(content_type="application/pdf")
+        response["X-Accel-Redirect"] = f"{prefix.rstrip('/')}/{report.pdf.name}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    else:
+        try:
+            handle = report.pdf.open("rb")
+        except (FileNotFoundError, OSError) as exc:
+            raise Http404("The file of this report is missing.") from exc
+        response = FileResponse(
+            handle, as_attachment=True, filename=filename, content_type="application/pdf"
+        )
+    # A file that stops being public must not live on in shared caches.
+    if staff:
+        patch_cache_control(response, private=True, no_store=True)
+    else:
+        patch_cache_control(response, public=True, max_age=300)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

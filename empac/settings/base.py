@@ -147,6 +147,10 @@ STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfi
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
+# Uploaded files are never served directly: reports.views.report_pdf checks the report is
+# public first. Behind nginx, set this to an `internal` location that maps to MEDIA_ROOT
+# (e.g. /protected-media/) and the view hands the file to nginx with X-Accel-Redirect.
+EMPAC_MEDIA_ACCEL_REDIRECT = os.environ.get("EMPAC_MEDIA_ACCEL_REDIRECT", "").strip()
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

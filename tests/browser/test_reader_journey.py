@@ -17,9 +17,8 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 
 
 
 @pytest.fixture
-def report_with_pdf(live_site, settings):
+def report_with_pdf(live_site):
     """The newest report on a theme, with its PDF uploaded by a curator."""
-    settings.ROOT_URLCONF = "tests.browser.urls"  # serve uploads, as the proxy does live
     report = (
         Report.objects.published().filter(themes__in=Theme.objects.published()).newest_first()
     ).first()
@@ -42,9 +41,10 @@ def test_reader_goes_from_home_through_a_theme_to_a_reports_pdf(page, report_wit
 
     pdf_link = page.get_by_role("link", name=re.compile(r"\(PDF, "))
     assert f"PDF, {filesizeformat(len(PDF_BYTES))}" in pdf_link.inner_text()
-    assert pdf_link.get_attribute("href") == report.pdf.url
+    assert pdf_link.get_attribute("href") == report.get_pdf_url()
     download = page.request.get(pdf_link.get_attribute("href"))
     assert download.ok
+    assert download.headers["content-type"] == "application/pdf"
     assert download.body() == PDF_BYTES
 
 

@@ -249,7 +249,7 @@ def test_report_with_a_pdf_links_to_it_with_its_size(client, full_report):
 
     response = client.get(full_report.get_absolute_url())
 
-    assertContains(response, f'href="{full_report.pdf.url}"')
+    assertContains(response, f'href="{full_report.get_pdf_url()}"')
     assertContains(response, "(PDF, 2.0\xa0KB)")
     assertNotContains(response, 'href="https://example.org/original.pdf"')
 
