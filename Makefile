@@ -55,7 +55,7 @@ format: $(VENV)/.installed
 # demo reports, gunicorn with 2 sync workers and DEBUG off, wrk at 16 connections.
 bench: $(VENV)/.installed
 	@command -v wrk >/dev/null || { echo "make bench needs wrk (Debian package wrk)"; exit 1; }
-	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 check: $(VENV)/.installed
 	$(MANAGE) check

@@ -104,7 +104,7 @@ class ThemeDetailView(ListView):
 
     def get_context_data(self, **kwargs):
         theme = self.theme
-        # The same on every page of the theme's list: worked out once per content change.
+        # The same on every page of the theme's list: computed once per content change.
         sidebar = content_cached(f"theme-sidebar:{theme.pk}", lambda: self.sidebar(theme))
         return super().get_context_data(theme=theme, **sidebar, **kwargs)
 

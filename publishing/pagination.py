@@ -20,7 +20,7 @@ def compact(keys):
 class LargeListPaginator(Paginator):
     """Paginate a long list of published rows without work that grows with its length.
 
-    The list's order, as its primary keys, is worked out once per content version
+    The list's order, as its primary keys, is computed once per content version
     (``list_key`` names the list), and so is its count. A page is then a slice of
     those keys and one query for just those rows, looked up by key: no COUNT, no
     OFFSET that makes the database walk past every earlier row, no sort per request.

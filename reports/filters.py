@@ -76,8 +76,8 @@ class ReportFilterForm(forms.Form):
             "organisation": lambda: Organisation.objects.published().order_by("name"),
         }
         # A chooser's queryset checks a chosen value and lists the choices. The lists are
-        # the same for every request until content changes, so they are worked out once,
-        # and looked up (callables) only when the form is drawn: its HTML is kept as well.
+        # the same for every request until content changes, so they are computed once,
+        # and looked up (callables) only when the form is rendered: its HTML is kept too.
         # So a queryset is built only when a value was chosen or the list is made.
         for name, make_queryset in querysets.items():
             field = fields[name]

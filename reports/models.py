@@ -7,13 +7,16 @@ from taggit.managers import TaggableManager
 
 from collaboration.models import Organisation, Person, Theme
 from publishing.models import Publishable, PublishableQuerySet
-from publishing.urlcache import reverse_slug
 
 from .validators import validate_pdf
 
 # How many reports a page lists beside its own subject: a report's related reports, a
 # partner's or a person's newest reports (with a link to the rest where there are more).
 RELATED_REPORTS_LIMIT = 5
+# The columns a list of reports shows; never a report's body.
+LIST_FIELDS = ("id", "slug", "title", "kind", "published_on", "date_precision", "summary")
+# How many words of its summary a list shows for each report.
+SUMMARY_WORDS = 40
 
 
 class ReportQuerySet(PublishableQuerySet):
@@ -92,8 +95,7 @@ class Report(Publishable):
         return self.title
 
     def get_absolute_url(self) -> str:
-        # Lists link to many reports at once; reverse_slug reverses the pattern only once.
-        return reverse_slug("reports:report-detail", self.slug)
+        return reverse("reports:report-detail", kwargs={"slug": self.slug})
 
     def get_pdf_url(self) -> str:
         """Where the PDF is served: through a view that checks the report is public."""
@@ -132,6 +134,18 @@ def machine_date(published_on, precision: str) -> str:
     if precision == Report.DatePrecision.MONTH:
         return f"{published_on.year:04}-{published_on.month:02}"
     return published_on.isoformat()
+
+
+def excerpt(text: str) -> str:
+    """The first words of a summary, as the truncatewords filter gives them, " …" where cut.
+
+    Split by hand: Truncator, which the filter uses, took 5 us a summary against 1.3.
+    """
+    found = text.split()
+    if len(found) <= SUMMARY_WORDS:
+        return " ".join(found)
+    cut = " ".join(found[:SUMMARY_WORDS])
+    return cut if cut.endswith(" …") else f"{cut} …"
 
 
 def describe_date(published_on, precision: str) -> str:

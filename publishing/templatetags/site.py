@@ -1,52 +1,29 @@
 """Site-wide template tags: fixed links, the header navigation and page-number links."""
 
-from functools import lru_cache
 from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
-from django.template.loader import render_to_string
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 
 register = template.Library()
 
 
-@register.simple_tag
-def site_url(name):
-    """{% url name %} for a page without arguments, reversed once per worker.
-
-    For the links every page draws (header, breadcrumbs, footer): each {% url %} costs
-    about 20 us, more than the query a deep list page makes for its rows.
-    """
-    return _reverse(name, get_script_prefix(), get_urlconf())
-
-
-@lru_cache(maxsize=128)
-def _reverse(name, script_prefix, urlconf):
-    return reverse(name, urlconf=urlconf)
-
-
-@register.simple_tag(takes_context=True)
+@register.inclusion_tag("includes/navigation.html", takes_context=True)
 def site_navigation(context):
-    """The header links, marking the current page (aria-current) and its section."""
+    """The header links (SITE_NAVIGATION), marking the current page and its section."""
     match = getattr(context.get("request"), "resolver_match", None)
     here = match.view_name if match else ""
-    return _navigation(here, get_script_prefix(), get_urlconf())
-
-
-@lru_cache(maxsize=64)
-def _navigation(here, script_prefix, urlconf):
-    # The same on every page of a section, so each worker renders it once per section.
     items = [
         {
             "text": text,
-            "href": reverse(name, urlconf=urlconf),
+            "href": reverse(name),
             "current": here == name,
             "active": here in section,
         }
         for text, name, section in settings.SITE_NAVIGATION
     ]
-    return render_to_string("includes/navigation.html", {"items": items})
+    return {"items": items}
 
 
 @register.simple_tag(takes_context=True)

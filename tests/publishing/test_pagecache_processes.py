@@ -11,13 +11,12 @@ import datetime
 import html
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from contextlib import ExitStack
 from http.cookiejar import CookieJar
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connections
 
+from bench.server import Gunicorn
 from collaboration.models import Theme
 from empac.settings.base import database_from_url
 from publishing.curators import CURATORS_GROUP
@@ -37,12 +37,6 @@ ROOT = Path(__file__).resolve().parents[2]
 ALIAS = "pagecache_processes"
 PASSWORD = "a long enough curator password"
 PAGES = ["/", "/themes/digital-technologies/", "/reports/"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def fetch(port, path, opener=None, data=None):
@@ -110,54 +104,15 @@ def shared_database(tmp_path, django_db_blocker):
 @pytest.fixture
 def servers(shared_database, tmp_path):
     """Two gunicorn servers with one worker each: two separate page caches."""
-    processes, ports = [], []
-    for n in range(2):
-        port = free_port()
-        log = open(tmp_path / f"server{n}.log", "w")
-        processes.append(
-            (
-                subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "gunicorn",
-                        "empac.wsgi:application",
-                        "--bind",
-                        f"127.0.0.1:{port}",
-                        "--workers",
-                        "1",
-                    ],
-                    cwd=ROOT,
-                    env=shared_database,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                ),
-                log,
-            )
-        )
-        ports.append(port)
-    try:
-        for port in ports:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if fetch(port, "/healthz")[0] == 200:
-                        break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline:
-                    pytest.fail(f"server on port {port} did not start; see {tmp_path}")
-                time.sleep(0.2)
-        yield ports
-    finally:
-        for process, log in processes:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            log.close()
+    with ExitStack() as stack:
+        try:
+            started = [
+                stack.enter_context(Gunicorn(shared_database, tmp_path / f"server{n}.log"))
+                for n in range(2)
+            ]
+        except RuntimeError as exc:
+            pytest.fail(str(exc))
+        yield [server.port for server in started]
 
 
 @pytest.fixture
