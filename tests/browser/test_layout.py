@@ -44,3 +44,30 @@ def test_no_public_page_type_scrolls_sideways_at_320px(page):
             too_wide.append(f"{page_type} ({path}) is {scroll_width} px wide; too wide: {culprits}")
     assert not failed, f"resources failed to load: {failed}"
     assert not too_wide, "pages scroll sideways at 320 px:\n" + "\n".join(too_wide)
+
+
+def test_a_wide_table_scrolls_in_a_labelled_region_that_says_so(page):
+    analysis = public_pages()["gapanalysis-detail"]
+    page.set_viewport_size({"width": 375, "height": 700})
+    page.goto(analysis)
+    region = page.get_by_role("region", name="Mind the gap")
+    hint = page.get_by_text("scroll the table sideways")
+    assert hint.is_visible()
+    assert region.get_attribute("aria-describedby") == hint.get_attribute("id")
+    assert region.evaluate("(el) => el.scrollWidth > el.clientWidth"), "nothing to scroll"
+
+    # A keyboard user reaches the region and scrolls it with the arrow keys.
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if region.evaluate("(el) => el === document.activeElement"):
+            break
+    else:
+        raise AssertionError("the table region never takes the keyboard focus")
+    outline = region.evaluate("(el) => getComputedStyle(el).outlineStyle")
+    assert outline == "solid", "the focused region shows no focus outline"
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("(el) => el.scrollLeft > 0", arg=region.element_handle())
+
+    # On a wide screen the table fits and the hint is not shown.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert not hint.is_visible()
