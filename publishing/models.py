@@ -1,9 +1,14 @@
-"""What every content app shares: the draft/published rule, and the content version.
+"""What every content app shares: the draft/published rule, the content version, provenance.
 
 Content apps subclass ``Publishable``; everything the public sees reads through
-``.published()``, the one place the rule is written.
+``.published()``, the one place the rule is written. Entries that come from source
+documents subclass ``Sourced`` too, so their provenance is recorded in one model.
 """
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -46,3 +51,101 @@ class ContentVersion(models.Model):
 
     def __str__(self) -> str:
         return f"content version {self.version}"
+
+
+class ProvenanceQuerySet(models.QuerySet):
+    def unconfirmed_inferences(self):
+        """Inferences no curator has confirmed yet: what public pages say is inferred."""
+        return self.filter(is_inferred=True, confirmed_at__isnull=True)
+
+
+class Provenance(models.Model):
+    """Where one entry, or one of its fields, comes from.
+
+    A fact stated in a source quotes the passage it rests on; an inference says so and
+    gives its basis, and shows as inferred on public pages until a curator confirms it.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    entry = GenericForeignKey("content_type", "object_id")
+    field = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="The field this is about, e.g. “theme”; empty for the entry as a whole.",
+    )
+    document = models.CharField(max_length=255, help_text="The source document, by its title.")
+    passage = models.TextField(
+        blank=True, help_text="The words of the document the fact rests on, quoted exactly."
+    )
+    is_inferred = models.BooleanField(
+        "inferred",
+        default=False,
+        db_index=True,
+        help_text="Not stated in the document, but reasoned from it.",
+    )
+    basis = models.TextField(blank=True, help_text="For an inference: what it rests on, and how.")
+    note = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="For an inference: a few plain words public pages show until it is confirmed.",
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ProvenanceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["content_type", "object_id", "field", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="provenance_entry")]
+        verbose_name = "provenance note"
+
+    def __str__(self) -> str:
+        what = f"{self.field} of " if self.field else ""
+        return f"{what}{self.content_type.name} {self.object_id}: {self.document}"
+
+    def clean(self):
+        if self.is_inferred and not self.basis.strip():
+            raise ValidationError({"basis": "Say what the inference rests on."})
+        if not self.is_inferred and not self.passage.strip():
+            raise ValidationError({"passage": "Quote the passage a stated fact rests on."})
+
+    @property
+    def public_note(self) -> str:
+        return self.note or "inferred from the sources, not stated in them"
+
+
+class Sourced(models.Model):
+    """An entry whose provenance curators record and public pages can show."""
+
+    provenance_notes = GenericRelation(Provenance, related_query_name="%(app_label)s_%(class)s")
+
+    class Meta:
+        abstract = True
+
+    def inference(self, field: str = "") -> Provenance | None:
+        """The unconfirmed inference about a field (or the entry), if there is one.
+
+        Reads ``unconfirmed_inferences`` when a view prefetched it (see
+        ``with_inferences``), so a list shows its notes without a query per row.
+        """
+        notes = getattr(self, "unconfirmed_inferences", None)
+        if notes is None:
+            notes = self.provenance_notes.unconfirmed_inferences()
+        return next((note for note in notes if note.field == field), None)
+
+
+def with_inferences(lookup: str = "provenance_notes") -> models.Prefetch:
+    """Prefetch the unconfirmed inferences of the rows (or of ``<relation>__provenance_notes``)."""
+    return models.Prefetch(
+        lookup,
+        queryset=Provenance.objects.unconfirmed_inferences(),
+        to_attr="unconfirmed_inferences",
+    )

@@ -107,8 +107,11 @@ def content_cached(name: str, compute):
 
 def _shows_on_public_pages(model) -> bool:
     # Historical models (module "__fake__") are migrations at work; post_migrate covers them.
+    # The version row itself is not content: bumping it must not bump it again.
     return (
-        model._meta.app_label in settings.PAGE_CACHE_CONTENT_APPS and model.__module__ != "__fake__"
+        model._meta.app_label in settings.PAGE_CACHE_CONTENT_APPS
+        and model is not ContentVersion
+        and model.__module__ != "__fake__"
     )
 
 

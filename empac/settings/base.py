@@ -164,9 +164,9 @@ CACHES = {
     },
 }
 # Apps whose models appear on public pages: any change to them invalidates cached pages.
-PAGE_CACHE_CONTENT_APPS = ["collaboration", "reports", "taggit"]
+PAGE_CACHE_CONTENT_APPS = ["publishing", "collaboration", "reports", "taggit"]
 # Apps whose every model the Curators group may edit (publishing/curators.py); never auth.
-CURATED_APPS = ["collaboration", "reports", "involvement", "taggit"]
+CURATED_APPS = ["publishing", "collaboration", "reports", "involvement", "taggit"]
 
 # The header's links: (text, URL name, other URL names that count as that section).
 SITE_NAVIGATION = [
