@@ -4,10 +4,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from publishing.models import Publishable
+from publishing.models import Confirmation, Publishable, Sourced, with_inferences
 
 
-class Theme(Publishable):
+class Theme(Sourced, Publishable):
     """One of the six serious and organised crime priority themes."""
 
     position = models.PositiveSmallIntegerField(
@@ -37,7 +37,7 @@ class Theme(Publishable):
         return reverse("browse:theme-detail", kwargs={"slug": self.slug})
 
 
-class Organisation(Publishable):
+class Organisation(Sourced, Publishable):
     class Kind(models.TextChoices):
         POLICE_FORCE = "police_force", "Police force"
         PCC = "pcc", "Police and Crime Commissioner’s office"
@@ -63,7 +63,7 @@ class Organisation(Publishable):
         return reverse("browse:organisation-detail", kwargs={"slug": self.slug})
 
 
-class Person(Publishable):
+class Person(Sourced, Publishable):
     honorific = models.CharField(
         max_length=40,
         blank=True,
@@ -112,6 +112,10 @@ def held_on(on) -> Q:
 
 ROLE_DATES_MESSAGE = "The end date must be on or after the start date."
 
+# Held by its dates, but known only from a source no curator has confirmed is still
+# true: public pages say when the source named it rather than calling it current.
+NOT_CONFIRMED_CURRENT = Q(latest_source__isnull=False, confirmed_at__isnull=True)
+
 
 class RoleQuerySet(models.QuerySet):
     def current(self, on=None):
@@ -134,6 +138,20 @@ class RoleQuerySet(models.QuerySet):
             ),
         ).order_by("is_past", "kind_order", "-start_date", "person__name")
 
+    def confirmed_current(self, on=None):
+        """Roles held on the date that a curator confirmed, or that rest on no source."""
+        return self.current(on).exclude(NOT_CONFIRMED_CURRENT)
+
+    def last_named_in_sources(self, on=None):
+        """Roles not known to have ended, named in a source but not confirmed as current."""
+        return self.current(on).filter(NOT_CONFIRMED_CURRENT)
+
+    def for_display(self):
+        """What _role.html shows: related names, and the inferences to mark."""
+        return self.select_related(
+            "person", "organisation", "theme", "latest_source"
+        ).prefetch_related(with_inferences(), with_inferences("latest_source__provenance_notes"))
+
     def past(self, on=None):
         """Roles that ended on or before the given date (today by default)."""
         return self.filter(ended_by(on or timezone.localdate()))
@@ -146,7 +164,7 @@ class RoleQuerySet(models.QuerySet):
         return self.filter(person__in=Person.objects.published())
 
 
-class Role(models.Model):
+class Role(Sourced, Confirmation):
     """A position a person holds in the collaboration, dated where the sources allow."""
 
     class Kind(models.TextChoices):
@@ -201,7 +219,17 @@ class Role(models.Model):
         related_name="recorded_roles",
         help_text="The document that records this role.",
     )
-
+    latest_source = models.ForeignKey(
+        "reports.Report",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=(
+            "The newest document that names the person in this role. Until the role is "
+            "confirmed as current, public pages say it was named there, not that it is current."
+        ),
+    )
     objects = RoleQuerySet.as_manager()
 
     class Meta:
@@ -228,6 +256,15 @@ class Role(models.Model):
         on = on or timezone.localdate()
         started = self.start_date is None or self.start_date <= on
         return started and not self.has_ended(on)
+
+    def is_confirmed_current(self, on=None) -> bool:
+        """For this role, what ``confirmed_current()`` says in a query."""
+        unconfirmed = self.latest_source_id is not None and self.confirmed_at is None
+        return self.is_current(on) and not unconfirmed
+
+    def is_last_named_in_sources(self, on=None) -> bool:
+        """For this role, what ``last_named_in_sources()`` says in a query."""
+        return self.is_current(on) and not self.is_confirmed_current(on)
 
     def clean(self):
         # The constraint below holds the rule; checked here too, to point at the field.

@@ -10,6 +10,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelatio
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 
 class Status(models.TextChoices):
@@ -53,13 +54,34 @@ class ContentVersion(models.Model):
         return f"content version {self.version}"
 
 
+class Confirmation(models.Model):
+    """A curator's word that what the sources suggest holds, with who gave it and when."""
+
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def confirm(self, user) -> None:
+        self.confirmed_by, self.confirmed_at = user, timezone.now()
+        self.save(update_fields=["confirmed_by", "confirmed_at"])
+
+
 class ProvenanceQuerySet(models.QuerySet):
     def unconfirmed_inferences(self):
         """Inferences no curator has confirmed yet: what public pages say is inferred."""
         return self.filter(is_inferred=True, confirmed_at__isnull=True)
 
 
-class Provenance(models.Model):
+class Provenance(Confirmation):
     """Where one entry, or one of its fields, comes from.
 
     A fact stated in a source quotes the passage it rests on; an inference says so and
@@ -90,15 +112,6 @@ class Provenance(models.Model):
         blank=True,
         help_text="For an inference: a few plain words public pages show until it is confirmed.",
     )
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ProvenanceQuerySet.as_manager()
 

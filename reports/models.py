@@ -1,12 +1,13 @@
 import calendar
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from taggit.managers import TaggableManager
 
 from collaboration.models import Organisation, Person, Theme
-from publishing.models import Publishable, PublishableQuerySet
+from publishing.models import Publishable, PublishableQuerySet, Sourced
 
 from .validators import validate_pdf
 
@@ -27,7 +28,7 @@ class ReportQuerySet(PublishableQuerySet):
         return self.order_by(models.F("published_on").desc(nulls_last=True), "-id")
 
 
-class Report(Publishable):
+class Report(Sourced, Publishable):
     class Kind(models.TextChoices):
         INTERIM = "interim", "Interim report"
         PROGRESS = "progress", "Progress report"
@@ -160,7 +161,7 @@ def describe_date(published_on, precision: str) -> str:
     return f"{d.day} {MONTH_NAMES[d.month]} {d.year}"
 
 
-class Recommendation(models.Model):
+class Recommendation(Sourced):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="recommendations")
     number = models.PositiveSmallIntegerField()
     heading = models.CharField(max_length=255)
@@ -182,7 +183,7 @@ class Recommendation(models.Model):
         return f"{self.number}. {self.heading}"
 
 
-class AlignmentRow(models.Model):
+class AlignmentRow(Sourced):
     """A row of a report's “alignment of effort and evidence opportunities” table."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="alignment_rows")
@@ -209,7 +210,7 @@ class GapAnalysisQuerySet(PublishableQuerySet):
         )
 
 
-class GapAnalysis(Publishable):
+class GapAnalysis(Sourced, Publishable):
     title = models.CharField(max_length=255)
     slug = models.SlugField(max_length=255, unique=True)
     report = models.ForeignKey(
@@ -249,7 +250,7 @@ def _lines(text: str) -> list[str]:
     return [line.strip().lstrip("·•-–").strip() for line in text.splitlines() if line.strip()]
 
 
-class ComparisonRow(models.Model):
+class ComparisonRow(Sourced):
     analysis = models.ForeignKey(
         GapAnalysis, on_delete=models.CASCADE, related_name="comparison_rows"
     )
@@ -275,9 +276,18 @@ class ComparisonRow(models.Model):
 
 class KnowledgeGapQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(analysis__in=GapAnalysis.objects.published())
+        """Public while what it comes from is: its analysis, or for a gap in none, its report."""
+        return self.filter(
+            Q(analysis__in=GapAnalysis.objects.published())
+            | Q(analysis__isnull=True, report__in=Report.objects.published())
+        )
 
     def open(self):
+        """Gaps not recorded as answered or superseded.
+
+        A gap whose status is not recorded counts as open: its question stands until
+        someone records an answer, and pages show its status as not recorded.
+        """
         return self.exclude(
             status__in=[KnowledgeGap.Status.ANSWERED, KnowledgeGap.Status.SUPERSEDED]
         )
@@ -297,7 +307,7 @@ def about_theme(theme) -> Q:
     return Q(theme=theme) | Q(theme__isnull=True, analysis__themes=theme)
 
 
-class KnowledgeGap(models.Model):
+class KnowledgeGap(Sourced):
     """An open question: something policing does not yet know."""
 
     class Status(models.TextChoices):
@@ -306,9 +316,24 @@ class KnowledgeGap(models.Model):
         BEING_RESEARCHED = "being_researched", "Being researched"
         ANSWERED = "answered", "Answered"
         SUPERSEDED = "superseded", "Superseded"
+        # For a gap whose source says nothing of how far work on it has gone.
+        NOT_RECORDED = "not_recorded", "Status not recorded"
 
     analysis = models.ForeignKey(
-        GapAnalysis, on_delete=models.CASCADE, related_name="knowledge_gaps"
+        GapAnalysis,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="knowledge_gaps",
+        help_text="The gap analysis that raises this question, if any.",
+    )
+    report = models.ForeignKey(
+        Report,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="knowledge_gaps",
+        help_text="For a gap raised outside any gap analysis: the report or post that raises it.",
     )
     position = models.PositiveSmallIntegerField(default=0)
     question = models.CharField(max_length=255)
@@ -324,7 +349,13 @@ class KnowledgeGap(models.Model):
     objects = KnowledgeGapQuerySet.as_manager()
 
     class Meta:
-        ordering = ["analysis", "position", "id"]
+        ordering = ["analysis", "report_id", "position", "id"]
 
     def __str__(self) -> str:
         return self.question
+
+    def clean(self):
+        if self.analysis_id is None and self.report_id is None:
+            raise ValidationError(
+                {"analysis": "Choose the gap analysis, or else the report, that raises this gap."}
+            )
