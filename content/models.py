@@ -12,6 +12,14 @@ class SeedRecord(models.Model):
         max_length=255, help_text="The object's natural key in the seed data, e.g. a slug."
     )
     object_id = models.PositiveBigIntegerField(help_text="Primary key of the object it stands for.")
+    values = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=(
+            "Fields as the seed last wrote them. A field still equal to its value here is "
+            "untouched by curators, so a correction to the data may replace it."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,16 +1,26 @@
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
-from content.seed import SeedError, load_seed
+from content.loader import EMPAC, SeedError, load
 
 
 class Command(BaseCommand):
     help = (
-        "Load the EMPAC content stated in the source documents: create what has never been "
-        "seeded in this database and leave everything else, including curators' edits and "
-        "deletions, as it is."
+        "Load the EMPAC content stated in the source documents (or, with --from, another "
+        "collaboration's content folder): create what has never been seeded in this "
+        "database and leave everything else, including curators' edits and deletions, as it is."
     )
 
     def add_arguments(self, parser):
+        parser.add_argument(
+            "--from",
+            dest="folder",
+            type=Path,
+            default=EMPAC,
+            metavar="PATH",
+            help="A folder of content files laid out like content/empac/ (the default).",
+        )
         parser.add_argument(
             "--restore",
             action="store_true",
@@ -19,8 +29,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            result = load_seed(restore=options["restore"])
+            result = load(options["folder"], restore=options["restore"])
         except SeedError as exc:
-            raise CommandError(f"Seed data is invalid, so nothing was saved. {exc}") from exc
+            raise CommandError(f"The content is invalid, so nothing was saved.\n{exc}") from exc
         if options["verbosity"] >= 1:  # 0 is for scripts and tests: silent unless it fails
             self.stdout.write(result.summary())
