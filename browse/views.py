@@ -15,6 +15,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from collaboration.models import Organisation, Person, Role, Theme
 from publishing.pagination import LargeListPaginator
+from publishing.provenance import with_inferences
 from publishing.versioning import content_cached
 from reports.items import published_items_by_key, report_items
 from reports.models import (
@@ -48,7 +49,7 @@ def themes_with_counts():
 
 
 def public_roles():
-    return Role.objects.published().select_related("person", "organisation", "theme")
+    return Role.objects.published().for_display()
 
 
 class HomeView(TemplateView):
@@ -111,7 +112,7 @@ class ThemeDetailView(ListView):
     @staticmethod
     def sidebar(theme):
         gaps = (
-            KnowledgeGap.objects.published()
+            with_inferences(KnowledgeGap.objects.published(), "theme")
             .open()
             .filter(about_theme(theme))
             .distinct()
@@ -160,7 +161,7 @@ class OrganisationDetailView(DetailView):
     context_object_name = "organisation"
 
     def get_queryset(self):
-        return Organisation.objects.published()
+        return with_inferences(Organisation.objects.published(), "name", "short_name")
 
     def get_context_data(self, **kwargs):
         organisation = self.object
@@ -183,14 +184,18 @@ class PersonListView(ListView):
 
     def get_queryset(self):
         return (
-            Person.objects.published()
+            with_inferences(Person.objects.published(), "organisation")
             .select_related("organisation")
             .prefetch_related(Prefetch("roles", queryset=public_roles().current_first()))
         )
 
     def get_context_data(self, **kwargs):
-        leads = public_roles().current().leads().order_by("kind", "person__name")
-        return super().get_context_data(current_leads=leads, **kwargs)
+        leads = public_roles().leads().order_by("kind", "person__name")
+        return super().get_context_data(
+            current_leads=leads.confirmed_current(),
+            named_leads=leads.last_named_in_sources(),
+            **kwargs,
+        )
 
 
 class PersonDetailView(DetailView):
@@ -198,13 +203,14 @@ class PersonDetailView(DetailView):
     context_object_name = "person"
 
     def get_queryset(self):
-        return Person.objects.published().select_related("organisation")
+        people = with_inferences(Person.objects.published(), "organisation")
+        return people.select_related("organisation")
 
     def get_context_data(self, **kwargs):
         person = self.object
         reports = Report.objects.published().filter(authors=person)
         return super().get_context_data(
-            roles=person.roles.select_related("organisation", "theme").current_first(),
+            roles=person.roles.for_display().current_first(),
             reports=report_items(reports.newest_first()[:RELATED_REPORTS_LIMIT]),
             report_count=reports.count(),
             **kwargs,

@@ -4,7 +4,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from publishing.models import Confirmation, Publishable, Sourced, with_inferences
+from publishing.models import Confirmation, Publishable, Sourced
+from publishing.provenance import ENTRY, with_inferences
 
 
 class Theme(Sourced, Publishable):
@@ -147,10 +148,16 @@ class RoleQuerySet(models.QuerySet):
         return self.current(on).filter(NOT_CONFIRMED_CURRENT)
 
     def for_display(self):
-        """What _role.html shows: related names, and the inferences to mark."""
-        return self.select_related(
-            "person", "organisation", "theme", "latest_source"
-        ).prefetch_related(with_inferences(), with_inferences("latest_source__provenance_notes"))
+        """What _role.html shows, in this query: related names and inferences to mark."""
+        return with_inferences(
+            self.select_related("person", "organisation", "theme", "latest_source"),
+            ENTRY,
+            "organisation",
+            "theme",
+            "start_date",
+            "end_date",
+            "latest_source__published_on",
+        )
 
     def past(self, on=None):
         """Roles that ended on or before the given date (today by default)."""

@@ -130,10 +130,6 @@ class Provenance(Confirmation):
         if not self.is_inferred and not self.passage.strip():
             raise ValidationError({"passage": "Quote the passage a stated fact rests on."})
 
-    @property
-    def public_note(self) -> str:
-        return self.note or "inferred from the sources, not stated in them"
-
 
 class Sourced(models.Model):
     """An entry whose provenance curators record and public pages can show."""
@@ -142,23 +138,3 @@ class Sourced(models.Model):
 
     class Meta:
         abstract = True
-
-    def inference(self, field: str = "") -> Provenance | None:
-        """The unconfirmed inference about a field (or the entry), if there is one.
-
-        Reads ``unconfirmed_inferences`` when a view prefetched it (see
-        ``with_inferences``), so a list shows its notes without a query per row.
-        """
-        notes = getattr(self, "unconfirmed_inferences", None)
-        if notes is None:
-            notes = self.provenance_notes.unconfirmed_inferences()
-        return next((note for note in notes if note.field == field), None)
-
-
-def with_inferences(lookup: str = "provenance_notes") -> models.Prefetch:
-    """Prefetch the unconfirmed inferences of the rows (or of ``<relation>__provenance_notes``)."""
-    return models.Prefetch(
-        lookup,
-        queryset=Provenance.objects.unconfirmed_inferences(),
-        to_attr="unconfirmed_inferences",
-    )

@@ -12,12 +12,18 @@ from taggit.models import TaggedItem
 
 from collaboration.models import Organisation, Person, Role, Theme
 from publishing.pagination import LargeListPaginator
+from publishing.provenance import with_inferences
 
 from .filters import ReportFilterForm
 from .items import published_items_by_key, report_items
 from .models import RELATED_REPORTS_LIMIT, GapAnalysis, KnowledgeGap, Report
 
 LISTED_REPORTS_LIMIT = 20
+
+
+def gaps_for_display():
+    """Public knowledge gaps as _knowledge_gap.html shows them."""
+    return with_inferences(KnowledgeGap.objects.published().select_related("theme"), "theme")
 
 
 def published_themes():
@@ -57,18 +63,17 @@ class ReportDetailView(DetailView):
     context_object_name = "report"
 
     def get_queryset(self):
-        return Report.objects.published().prefetch_related(
+        reports = with_inferences(Report.objects.published(), "published_on", "themes")
+        return reports.prefetch_related(
             published_themes(),
             "tags",
             "recommendations",
             "alignment_rows",
             Prefetch("authors", queryset=Person.objects.published().select_related("organisation")),
-            Prefetch(
-                "recorded_roles",
-                queryset=Role.objects.published().select_related("person", "organisation"),
-            ),
+            Prefetch("recorded_roles", queryset=Role.objects.published().for_display()),
             Prefetch("organisations", queryset=Organisation.objects.published()),
             Prefetch("gap_analyses", queryset=GapAnalysis.objects.published()),
+            Prefetch("knowledge_gaps", queryset=gaps_for_display()),
         )
 
     def get_context_data(self, **kwargs):
@@ -122,12 +127,12 @@ class GapAnalysisDetailView(DetailView):
 
     def get_queryset(self):
         return (
-            GapAnalysis.objects.published()
+            with_inferences(GapAnalysis.objects.published(), "themes")
             .select_related("report")
             .prefetch_related(
                 published_themes(),
                 "comparison_rows",
-                Prefetch("knowledge_gaps", queryset=KnowledgeGap.objects.select_related("theme")),
+                Prefetch("knowledge_gaps", queryset=gaps_for_display()),
             )
         )
 

@@ -2,11 +2,12 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from factory.django import DjangoModelFactory
 
 from collaboration.models import Organisation, Person, Role, Theme
 from involvement.models import InterestRegistration
-from publishing.models import Status
+from publishing.models import Provenance, Status
 from reports.models import (
     AlignmentRow,
     ComparisonRow,
@@ -158,3 +159,21 @@ class InterestRegistrationFactory(DjangoModelFactory):
     def themes(self, create, extracted, **kwargs):
         if create and extracted:
             self.themes.set(extracted)
+
+
+class ProvenanceFactory(DjangoModelFactory):
+    """An unconfirmed inference about a role's theme, unless told otherwise."""
+
+    class Meta:
+        model = Provenance
+
+    class Params:
+        entry = factory.SubFactory(RoleFactory)
+
+    content_type = factory.LazyAttribute(lambda o: ContentType.objects.get_for_model(o.entry))
+    object_id = factory.LazyAttribute(lambda o: o.entry.pk)
+    field = "theme"
+    document = "Community Resilience Progress Report November 2020"
+    is_inferred = True
+    basis = "The report that names them is about this theme; it does not say they work on it."
+    note = "theme inferred from the report that names them"

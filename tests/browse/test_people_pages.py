@@ -101,3 +101,75 @@ def test_people_pages_query_count_does_not_grow_with_content(client, django_asse
 
     pages = [PEOPLE, person.get_absolute_url()]
     assert_query_counts_flat(client, django_assert_max_num_queries, pages, budget=8, grow=grow)
+
+
+@pytest.fixture
+def named_in_a_source(db):
+    """A lead the newest source names, with no end date: not confirmed as still held."""
+    post = factories.ReportFactory(
+        title="Growing momentum",
+        kind="news",
+        published_on=datetime.date(2021, 2, 1),
+        date_precision="month",
+    )
+    return factories.RoleFactory(
+        person=factories.PersonFactory(honorific="DCC", name="Paul Gibson"),
+        kind=Role.Kind.OPERATIONAL_LEAD,
+        title="Operational lead",
+        latest_source=post,
+    )
+
+
+def test_a_lead_known_only_from_a_source_is_not_called_current(client, named_in_a_source):
+    response = client.get(PEOPLE)
+
+    assert list(response.context["current_leads"]) == []
+    assert list(response.context["named_leads"]) == [named_in_a_source]
+    html = response.content.decode()
+    assert "No lead has yet been confirmed as current." in html
+    named = html.index("Leads named in the sources")
+    assert named < html.index("DCC Paul Gibson") < html.index("Everyone")
+    assert "Named in <a" in html and "Growing momentum</a>, February 2021" in html
+    assert "not confirmed as current" in html
+
+
+def test_a_curator_confirms_a_role_as_current(client, curator, curator_client, named_in_a_source):
+    ended = factories.RoleFactory(
+        latest_source=named_in_a_source.latest_source, end_date=datetime.date(2021, 1, 1)
+    )
+
+    response = curator_client.post(
+        reverse("admin:collaboration_role_changelist"),
+        {"action": "confirm_current", "_selected_action": [named_in_a_source.pk, ended.pk]},
+        follow=True,
+    )
+
+    named_in_a_source.refresh_from_db()
+    assert named_in_a_source.current_confirmed_by == curator
+    assert named_in_a_source.is_confirmed_current()
+    ended.refresh_from_db()
+    assert ended.current_confirmed_at is None
+    messages = [str(m) for m in response.context["messages"]]
+    assert "1 role confirmed as current by you, now." in messages
+    assert "1 of the selected roles have an end date, so were not confirmed." in messages
+    page = client.get(PEOPLE)
+    assert list(page.context["current_leads"]) == [named_in_a_source]
+    assertNotContains(page, "not confirmed as current")
+    listed = curator_client.get(reverse("admin:collaboration_role_changelist"), {"confirmed": "no"})
+    assert list(listed.context["cl"].result_list) == []
+
+
+def test_a_person_page_says_an_organisation_is_inferred(client):
+    person = factories.PersonFactory(
+        name="Kate Hemstock", organisation=factories.OrganisationFactory(name="Derbyshire")
+    )
+    factories.ProvenanceFactory(
+        entry=person, field="organisation", note="the source says only “Derbys”"
+    )
+
+    response = client.get(person.get_absolute_url())
+
+    assertContains(
+        response, 'Derbyshire <span class="empac-meta">(the source says only “Derbys”)</span>'
+    )
+    assertContains(client.get(PEOPLE), "(the source says only “Derbys”)")

@@ -161,3 +161,21 @@ def test_every_problem_is_listed_at_once(tmp_path):
 def test_a_folder_that_does_not_exist_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="no such folder"):
         seed_from(tmp_path / "nowhere")
+
+
+def test_a_correction_reaches_fields_no_curator_changed(tmp_path):
+    folder = write(tmp_path / "northshire", sources=SOURCES, themes=THEMES)
+    seed_from(folder)
+    theme = Theme.objects.get()
+    theme.short_name = "Fraud (curated)"
+    theme.save()
+    corrected = THEMES.replace("Fraud against older people", "Fraud against older adults")
+    write(folder, themes=corrected.replace('short_name = "Fraud"', 'short_name = "Frauds"'))
+
+    output = seed_from(folder)
+
+    theme.refresh_from_db()
+    assert theme.full_name == "Fraud against older adults"
+    assert theme.short_name == "Fraud (curated)"
+    assert "corrected 1 theme, 1 provenance note where no curator had edited them" in output
+    assert theme.provenance_notes.get().passage == "Fraud against older adults"
