@@ -2,7 +2,13 @@ from django.contrib import admin
 from django.db.models import F, Prefetch
 from django.utils import timezone
 
-from publishing.admin import PublishableAdmin
+from publishing.admin import (
+    InferenceFilter,
+    ProvenanceInline,
+    PublishableAdmin,
+    confirm_selected,
+    describe_confirmation,
+)
 
 from .models import Organisation, Person, Role, Theme
 
@@ -11,8 +17,9 @@ from .models import Organisation, Person, Role, Theme
 class ThemeAdmin(PublishableAdmin):
     list_display = ["position", "short_name", "full_name", "status", "updated_at"]
     list_display_links = ["position", "short_name"]
-    list_filter = ["status"]
+    list_filter = ["status", InferenceFilter]
     search_fields = ["short_name", "full_name", "alternative_wording", "description"]
+    inlines = [ProvenanceInline]
     prepopulated_fields = {"slug": ["short_name"]}
     ordering = ["position"]
     fieldsets = [
@@ -25,8 +32,9 @@ class ThemeAdmin(PublishableAdmin):
 @admin.register(Organisation)
 class OrganisationAdmin(PublishableAdmin):
     list_display = ["name", "short_name", "kind", "is_member", "status", "updated_at"]
-    list_filter = ["status", "kind", "is_member"]
+    list_filter = ["status", "kind", "is_member", InferenceFilter]
     search_fields = ["name", "short_name", "description"]
+    inlines = [ProvenanceInline]
     prepopulated_fields = {"slug": ["name"]}
     ordering = ["-is_member", "kind", "name"]
     fieldsets = [
@@ -52,29 +60,63 @@ class CurrentRoleFilter(admin.SimpleListFilter):
         return queryset
 
 
-class RoleInline(admin.StackedInline):
+class ConfirmedCurrentFilter(admin.SimpleListFilter):
+    title = "confirmed as current"
+    parameter_name = "confirmed"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Named in a source, not confirmed"), ("yes", "Confirmed or unsourced")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.last_named_in_sources()
+        if self.value() == "yes":
+            return queryset.confirmed_current()
+        return queryset
+
+
+ROLE_FIELDS = [
+    ("kind", "title"),
+    ("organisation", "theme"),
+    ("start_date", "end_date"),
+    "dates_note",
+    ("source", "latest_source"),
+    "current_confirmation",
+]
+
+
+class RoleConfirmation:
+    readonly_fields = ["current_confirmation"]
+
+    @admin.display(description="confirmed as current")
+    def current_confirmation(self, role) -> str:
+        if role.confirmed_at is None and role.latest_source_id is None:
+            return "rests on no source"
+        return describe_confirmation(role)
+
+
+class RoleInline(RoleConfirmation, admin.StackedInline):
     model = Role
     fk_name = "person"
     extra = 0
-    autocomplete_fields = ["organisation", "theme", "source"]
-    fields = [
-        ("kind", "title"),
-        ("organisation", "theme"),
-        ("start_date", "end_date"),
-        "dates_note",
-        "source",
-    ]
+    autocomplete_fields = ["organisation", "theme", "source", "latest_source"]
+    fields = ROLE_FIELDS
 
 
 @admin.register(Person)
 class PersonAdmin(PublishableAdmin):
     list_display = ["name", "honorific", "organisation", "roles_held", "status", "updated_at"]
-    list_filter = ["status", "roles__kind", ("organisation", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "status",
+        "roles__kind",
+        ("organisation", admin.RelatedOnlyFieldListFilter),
+        InferenceFilter,
+    ]
     search_fields = ["name", "honorific", "organisation__name", "organisation__short_name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["organisation"]
     list_select_related = ["organisation"]
-    inlines = [RoleInline]
+    inlines = [RoleInline, ProvenanceInline]
     fieldsets = [
         (None, {"fields": ["honorific", "name", "slug", "organisation", "status"]}),
         ("About", {"fields": ["biography"]}),
@@ -99,7 +141,7 @@ class PersonAdmin(PublishableAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(RoleConfirmation, admin.ModelAdmin):
     list_display = [
         "person",
         "kind",
@@ -109,26 +151,35 @@ class RoleAdmin(admin.ModelAdmin):
         "start_date",
         "end_date",
         "is_current",
+        "current_confirmation",
     ]
     list_filter = [
         "kind",
         CurrentRoleFilter,
+        ConfirmedCurrentFilter,
+        InferenceFilter,
         ("theme", admin.RelatedOnlyFieldListFilter),
         ("organisation", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["person__name", "title", "organisation__name", "theme__short_name"]
-    autocomplete_fields = ["person", "organisation", "theme", "source"]
-    list_select_related = ["person", "organisation", "theme"]
+    autocomplete_fields = ["person", "organisation", "theme", "source", "latest_source"]
+    list_select_related = ["person", "organisation", "theme", "confirmed_by"]
     date_hierarchy = "start_date"
-    fields = [
-        "person",
-        ("kind", "title"),
-        ("organisation", "theme"),
-        ("start_date", "end_date"),
-        "dates_note",
-        "source",
-    ]
+    fields = ["person", *ROLE_FIELDS]
+    inlines = [ProvenanceInline]
+    actions = ["confirm_current"]
 
     @admin.display(boolean=True, description="Current")
     def is_current(self, obj) -> bool:
         return obj.is_current()
+
+    @admin.action(description="Confirm the selected roles are still held", permissions=["change"])
+    def confirm_current(self, request, queryset):
+        confirm_selected(
+            self,
+            request,
+            queryset,
+            queryset.current(),
+            left="have an end date, so were not confirmed.",
+            done="confirmed as current",
+        )

@@ -1,17 +1,18 @@
 """Admin pieces every content app's admin uses: publish actions, provenance."""
 
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db import models
 from django.db.models import Q
-from django.template.defaultfilters import pluralize
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
-from .models import Provenance, Status
+from .models import Provenance, Sourced, Status
 
 
 class PublishableAdmin(admin.ModelAdmin):
@@ -62,16 +63,40 @@ class ProvenanceInline(GenericTabularInline):
 
     @admin.display(description="confirmed")
     def confirmed(self, obj) -> str:
-        return describe_confirmation(obj)
+        return describe_confirmation(obj) if obj.is_inferred else "stated in the source"
 
 
-def describe_confirmation(note) -> str:
-    if not note.is_inferred:
-        return "stated in the source"
-    if note.confirmed_at is None:
+def describe_confirmation(obj) -> str:
+    """Who confirmed a Confirmation, and when, for a curator to read."""
+    if obj.confirmed_at is None:
         return "not confirmed"
-    who = note.confirmed_by.get_username() if note.confirmed_by else "a former curator"
-    return f"by {who}, {date_format(timezone.localtime(note.confirmed_at), 'j M Y H:i')}"
+    who = obj.confirmed_by.get_username() if obj.confirmed_by else "a former curator"
+    return f"by {who}, {date_format(timezone.localtime(obj.confirmed_at), 'j M Y H:i')}"
+
+
+def confirm_selected(
+    model_admin, request, selected, confirmable, *, left, done="confirmed"
+) -> None:
+    """Confirm each of ``confirmable`` as the curator, now; say what of ``selected`` was left.
+
+    One by one, so post_save invalidates the pages that said "inferred" or "not confirmed".
+    """
+    confirmed = 0
+    for obj in confirmable:
+        obj.confirm(request.user)
+        confirmed += 1
+    opts = model_admin.model._meta
+    if confirmed:
+        name = opts.verbose_name if confirmed == 1 else opts.verbose_name_plural
+        model_admin.message_user(
+            request, f"{confirmed} {name} {done} by you, now.", messages.SUCCESS
+        )
+    if unconfirmed := selected.count() - confirmed:
+        model_admin.message_user(
+            request,
+            f"{unconfirmed} of the selected {opts.verbose_name_plural} {left}",
+            messages.WARNING,
+        )
 
 
 class InferenceFilter(admin.SimpleListFilter):
@@ -117,6 +142,16 @@ class ProvenanceAdmin(admin.ModelAdmin):
     ]
     readonly_fields = ["confirmed"]
 
+    def get_queryset(self, request):
+        # Each row names its entry: fetched a query per model, with what their names read
+        # (select_related() follows the required links, as a role's person), not per row.
+        entries = [
+            model._default_manager.select_related()
+            for model in apps.get_models()
+            if issubclass(model, Sourced)
+        ]
+        return super().get_queryset(request).prefetch_related(GenericPrefetch("entry", entries))
+
     @admin.display(description="entry")
     def entry_link(self, obj):
         entry = obj.entry
@@ -131,25 +166,14 @@ class ProvenanceAdmin(admin.ModelAdmin):
 
     @admin.display(description="confirmed")
     def confirmed(self, obj) -> str:
-        return describe_confirmation(obj)
+        return describe_confirmation(obj) if obj.is_inferred else "stated in the source"
 
     @admin.action(description="Confirm the selected inferences", permissions=["change"])
     def confirm(self, request, queryset):
-        # One by one, so post_save invalidates the pages that said "inferred".
-        confirmed = 0
-        for note in queryset.filter(is_inferred=True, confirmed_at=None):
-            note.confirmed_by, note.confirmed_at = request.user, timezone.now()
-            note.save(update_fields=["confirmed_by", "confirmed_at"])
-            confirmed += 1
-        if confirmed:
-            self.message_user(
-                request,
-                f"{confirmed} inference{pluralize(confirmed)} confirmed by you, now.",
-                messages.SUCCESS,
-            )
-        else:
-            self.message_user(
-                request,
-                "Nothing to confirm: the selection holds no unconfirmed inference.",
-                messages.WARNING,
-            )
+        confirm_selected(
+            self,
+            request,
+            queryset,
+            queryset.unconfirmed_inferences(),
+            left="were stated facts or confirmed already, so were left as they were.",
+        )

@@ -3,7 +3,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.template.defaultfilters import filesizeformat
 
-from publishing.admin import PublishableAdmin
+from publishing.admin import InferenceFilter, ProvenanceInline, PublishableAdmin
 
 from .forms import RecommendationFormSet
 from .models import (
@@ -61,13 +61,14 @@ class ReportAdmin(PublishableAdmin):
         PublishedYearFilter,
         ("themes", admin.RelatedOnlyFieldListFilter),
         ("organisations", admin.RelatedOnlyFieldListFilter),
+        InferenceFilter,
     ]
     search_fields = ["title", "summary", "provenance", "tags__name"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["primary_theme", "themes", "authors", "organisations", "listed_reports"]
     list_select_related = ["primary_theme"]
     readonly_fields = ["pdf_file_size", "created_at", "updated_at"]
-    inlines = [RecommendationInline, AlignmentRowInline]
+    inlines = [RecommendationInline, AlignmentRowInline, ProvenanceInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "status"]}),
         ("Date", {"fields": [("published_on", "date_precision")]}),
@@ -123,12 +124,13 @@ class GapAnalysisAdmin(PublishableAdmin):
         "status",
         ("themes", admin.RelatedOnlyFieldListFilter),
         ("report", admin.RelatedOnlyFieldListFilter),
+        InferenceFilter,
     ]
     search_fields = ["title", "summary", "report__title", "knowledge_gaps__question"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["report", "themes"]
     list_select_related = ["report"]
-    inlines = [ComparisonRowInline, KnowledgeGapInline]
+    inlines = [ComparisonRowInline, KnowledgeGapInline, ProvenanceInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "report", "themes"]}),
         ("Summary", {"fields": ["summary"]}),
@@ -177,26 +179,38 @@ class GapAnalysisAdmin(PublishableAdmin):
 class KnowledgeGapAdmin(admin.ModelAdmin):
     """The gap list on its own, so curators can work down the open questions."""
 
-    list_display = ["question", "analysis", "theme", "status", "updated_at"]
+    list_display = ["question", "analysis", "report", "theme", "status", "updated_at"]
     list_editable = ["status"]
     list_filter = [
         "status",
         ("theme", admin.RelatedOnlyFieldListFilter),
         ("analysis", admin.RelatedOnlyFieldListFilter),
+        ("report", admin.RelatedOnlyFieldListFilter),
+        InferenceFilter,
     ]
-    search_fields = ["question", "detail", "analysis__title"]
-    autocomplete_fields = ["analysis", "theme"]
-    list_select_related = ["analysis", "theme"]
+    search_fields = ["question", "detail", "analysis__title", "report__title"]
+    autocomplete_fields = ["analysis", "report", "theme"]
+    list_select_related = ["analysis", "report", "theme"]
     readonly_fields = ["updated_at"]
-    fields = ["analysis", "position", "question", "detail", "theme", "status", "updated_at"]
+    fields = [
+        ("analysis", "report"),
+        "position",
+        "question",
+        "detail",
+        "theme",
+        "status",
+        "updated_at",
+    ]
+    inlines = [ProvenanceInline]
 
 
 @admin.register(Recommendation)
 class RecommendationAdmin(admin.ModelAdmin):
     list_display = ["number", "heading", "report"]
     list_display_links = ["number", "heading"]
-    list_filter = [("report", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [("report", admin.RelatedOnlyFieldListFilter), InferenceFilter]
     search_fields = ["heading", "explanation", "report__title"]
+    inlines = [ProvenanceInline]
     autocomplete_fields = ["report"]
     list_select_related = ["report"]
     ordering = ["report__title", "number"]

@@ -70,6 +70,10 @@ def make_rows(model, count):
     return rows
 
 
+# The provenance inline on every content change page (a generic inline's prefix).
+PROVENANCE = "publishing-provenance-content_type-object_id"
+
+
 def inline_management(prefix, total=0, initial=0):
     return {
         f"{prefix}-TOTAL_FORMS": str(total),
@@ -94,6 +98,7 @@ def report_form(report=None, **fields):
         "tags": "",
         **inline_management("recommendations"),
         **inline_management("alignment_rows"),
+        **inline_management(PROVENANCE),
     }
     if report is not None:
         data.update(
@@ -116,6 +121,7 @@ def person_form(person=None, **fields):
         "biography": "",
         "status": Status.PUBLISHED,
         **inline_management("roles"),
+        **inline_management(PROVENANCE),
     }
     if person is not None:
         data.update(name=person.name, slug=person.slug, honorific=person.honorific)
@@ -133,6 +139,7 @@ def role_fields(prefix="", **fields):
         "end_date": "",
         "dates_note": "",
         "source": "",
+        "latest_source": "",
         **fields,
     }
     return {f"{prefix}{key}": value for key, value in data.items()}

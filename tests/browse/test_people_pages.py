@@ -145,10 +145,10 @@ def test_a_curator_confirms_a_role_as_current(client, curator, curator_client, n
     )
 
     named_in_a_source.refresh_from_db()
-    assert named_in_a_source.current_confirmed_by == curator
+    assert named_in_a_source.confirmed_by == curator
     assert named_in_a_source.is_confirmed_current()
     ended.refresh_from_db()
-    assert ended.current_confirmed_at is None
+    assert ended.confirmed_at is None
     messages = [str(m) for m in response.context["messages"]]
     assert "1 role confirmed as current by you, now." in messages
     assert "1 of the selected roles have an end date, so were not confirmed." in messages
