@@ -10,7 +10,10 @@ command retires cached pages itself when it is done.
 import datetime
 import random
 import time
+import tomllib
 from collections import Counter
+from pathlib import Path
+from types import SimpleNamespace
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
@@ -24,160 +27,8 @@ from publishing.versioning import bump_content_version
 from reports.models import Recommendation, Report
 
 PROVENANCE = "Synthetic demo report made by `manage.py generate_demo_data`; not a real document."
-
-# Subjects a report might cover, by the position of the theme it belongs to.
-TOPICS = {
-    1: [
-        "cross-border drug supply routes",
-        "links between regional and overseas crime groups",
-        "county lines networks reaching beyond the region",
-        "firearms trafficking routes",
-        "organised immigration crime",
-        "international money flows of regional groups",
-        "ports and logistics hubs as crime enablers",
-    ],
-    2: [
-        "cryptocurrency in money laundering",
-        "online recruitment of young people",
-        "encrypted messaging among crime groups",
-        "dark web drug markets",
-        "digital evidence in organised crime cases",
-        "social media as a recruiting ground",
-        "online fraud run by organised groups",
-    ],
-    3: [
-        "cash-intensive front businesses",
-        "labour exploitation in hand car washes",
-        "counterfeit goods markets",
-        "the illicit tobacco trade",
-        "waste crime as an organised market",
-        "modern slavery in nail bars",
-        "criminal use of the night-time economy",
-    ],
-    4: [
-        "the effect of disruption tactics",
-        "measuring what prevention work achieves",
-        "serious crime prevention orders",
-        "asset recovery outcomes",
-        "partnership disruption panels",
-        "the evidence behind place-based interventions",
-        "outcome measures for organised crime policing",
-    ],
-    5: [
-        "community resilience to organised crime",
-        "child criminal exploitation",
-        "cuckooing of vulnerable adults",
-        "prevention work in schools",
-        "early intervention with young people at risk",
-        "organised crime in rural communities",
-        "support for families of exploited children",
-    ],
-    6: [
-        "red teaming in policing",
-        "organisational adaptability",
-        "horizon scanning for emerging threats",
-        "learning from operational debriefs",
-        "agile tasking and coordination",
-        "skills for digital investigation",
-        "sharing knowledge between forces and universities",
-    ],
-}
-GENERAL_TOPICS = [topic for topics in TOPICS.values() for topic in topics]
-
-TAGS = {
-    1: ["county lines", "drugs supply", "firearms", "organised immigration crime", "borders"],
-    2: ["cryptocurrency", "cyber crime", "dark web", "encrypted communications", "fraud"],
-    3: ["money laundering", "modern slavery", "counterfeiting", "illicit finance", "business"],
-    4: ["evaluation", "disruption", "asset recovery", "prevention", "evidence base"],
-    5: ["child criminal exploitation", "cuckooing", "vulnerability", "young people", "schools"],
-    6: ["red teaming", "horizon scanning", "workforce", "training", "intelligence"],
-}
-GENERAL_TAGS = ["partnership working", "community resilience", "victims", "data analytics"]
-
-PLACES = [
-    "the East Midlands",
-    "Derbyshire",
-    "Leicestershire",
-    "Lincolnshire",
-    "Northamptonshire",
-    "Nottinghamshire",
-    "Leicester",
-    "Nottingham",
-    "Derby",
-    "Lincoln",
-    "Northampton",
-    "the region's market towns",
-    "rural Lincolnshire",
-]
-STAGES = [
-    "interim findings",
-    "progress report",
-    "a scoping review",
-    "early evidence",
-    "what practitioners told us",
-    "lessons for policing",
-    "a rapid evidence assessment",
-    "findings from a regional survey",
-]
-TITLE_PATTERNS = [
-    "{Topic} in {place}",
-    "{Topic}: {stage}",
-    "{Stage} on {topic}",
-    "Understanding {topic} in {place}",
-    "{Topic} and {other}: {stage}",
-    "What we know about {topic}",
-]
-OPENINGS = [
-    "This {kind} looks at {topic} in {place}.",
-    "We set out what is known about {topic} and where the evidence is thin.",
-    "Drawing on interviews with officers and partner agencies, we examine {topic}.",
-    "Researchers and analysts worked together on {topic} across {place}.",
-    "The work began with a question from practitioners about {topic}.",
-]
-FINDINGS = [
-    "information sharing between partners is uneven",
-    "intelligence often arrives too late to prevent harm",
-    "small changes to tasking could free specialist capacity",
-    "people being exploited rarely describe themselves as victims",
-    "groups adapt quickly once a route or method is disrupted",
-    "local knowledge held by neighbourhood teams is under-used",
-    "the data needed to measure success is rarely collected",
-    "training has not kept pace with the technology involved",
-]
-NEXT_STEPS = [
-    "test these findings with a second force",
-    "build a shared dataset with partner agencies",
-    "run a red-team exercise on the proposed approach",
-    "pilot a short training package for investigators",
-    "report back to the collaboration's strategic board",
-    "widen the interviews to community groups",
-]
-RECOMMENDATIONS = [
-    "Share analysis with partner agencies at an earlier stage",
-    "Fund a dedicated analyst post for this work",
-    "Build evaluation into every disruption plan",
-    "Run joint training for officers and researchers",
-    "Agree common data standards across the region",
-    "Review the approach again in twelve months",
-]
-FIRST_NAMES = [
-    "Aisha", "Ben", "Chloe", "Daniel", "Ella", "Farhan", "Grace", "Harpreet", "Isaac",
-    "Jasmine", "Kieran", "Laura", "Mohammed", "Naomi", "Owen", "Priya", "Rachel", "Samuel",
-    "Tom", "Uma", "Victoria", "William", "Yasmin", "Zoe", "Adam", "Bethany", "Callum",
-    "Deborah", "Ethan", "Fiona", "Gareth", "Hannah", "Imran", "Joanna", "Karen", "Liam",
-]  # fmt: skip
-LAST_NAMES = [
-    "Ahmed", "Baker", "Clarke", "Davies", "Evans", "Fletcher", "Gill", "Hughes", "Iqbal",
-    "Johnson", "Kaur", "Lewis", "Mitchell", "Nowak", "O'Brien", "Patel", "Quinn", "Robinson",
-    "Singh", "Turner", "Underwood", "Walker", "Wright", "Young", "Barnes", "Chapman", "Dixon",
-    "Ellis", "Foster", "Green", "Hall", "Jackson", "Khan", "Lawson", "Morgan", "Parker",
-]  # fmt: skip
-HONORIFICS = ["Dr", "Dr", "Professor", "DI", "DS", "DC", ""]
-DEMO_ORGANISATIONS = [
-    ("Northfield University", Organisation.Kind.UNIVERSITY),
-    ("Eastshire Police", Organisation.Kind.POLICE_FORCE),
-    ("Midshire Regional Crime Unit", Organisation.Kind.ROCU),
-]
+# The words demo reports are made of, and each theme's topics and tags by its slug.
+VOCABULARY = Path(__file__).resolve().parents[2] / "demo" / "vocabulary.toml"
 
 KIND_WEIGHTS = {
     Report.Kind.PROGRESS: 50,
@@ -186,6 +37,21 @@ KIND_WEIGHTS = {
     Report.Kind.PRESS: 10,
 }
 FIRST_DATE = datetime.date(2015, 1, 1)
+# Reports built and written at a time: 100,000 in one go held about 900 MB.
+CHUNK = 5000
+
+
+def load_vocabulary(path: Path = VOCABULARY) -> SimpleNamespace:
+    with path.open("rb") as file:
+        words = tomllib.load(file)
+    themes = words.pop("themes", {})
+    every_topic = [topic for theme in themes.values() for topic in theme["topics"]]
+    return SimpleNamespace(
+        **words,
+        every_topic=every_topic,
+        topics={slug: theme["topics"] for slug, theme in themes.items()},
+        tags={slug: theme["tags"] + words["general_tags"] for slug, theme in themes.items()},
+    )
 
 
 class UniqueSlugs:
@@ -246,12 +112,20 @@ class Command(BaseCommand):
             )
         seed = options["seed"] if options["seed"] is not None else random.randrange(1_000_000)
         self.rng = random.Random(seed)
+        self.words = load_vocabulary()
 
         started = time.perf_counter()
+        statuses = Counter()
         with transaction.atomic():
             organisations = self.organisations()
             people = self.people(people_count, organisations)
-            reports = self.reports(count, drafts, themes, people, organisations)
+            self.slugs = UniqueSlugs(Report.objects.values_list("slug", flat=True))
+            # A chunk at a time, so memory stays flat however many reports are asked for.
+            for start in range(0, count, CHUNK):
+                made = self.reports(
+                    min(CHUNK, count - start), drafts, themes, people, organisations
+                )
+                statuses.update(report.status for report in made)
             bump_content_version()
         if connection.vendor == "postgresql":
             # Fresh planner statistics and visibility map, so list pages can read their
@@ -260,18 +134,19 @@ class Command(BaseCommand):
                 cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
         elapsed = time.perf_counter() - started
 
-        statuses = Counter(report.status for report in reports)
+        published, drafted = statuses[Status.PUBLISHED], statuses[Status.DRAFT]
         self.stdout.write(
             self.style.SUCCESS(
-                f"Added {len(reports):,} demo reports ({statuses[Status.PUBLISHED]:,} published, "
-                f"{statuses[Status.DRAFT]:,} drafts) and {len(people):,} demo researchers "
+                f"Added {published + drafted:,} demo reports ({published:,} published, "
+                f"{drafted:,} drafts) and {len(people):,} demo researchers "
                 f"in {elapsed:.1f} s (seed {seed})."
             )
         )
 
     def organisations(self) -> list[Organisation]:
         organisations = list(Organisation.objects.published())
-        for name, kind in DEMO_ORGANISATIONS if not organisations else []:
+        for made in self.words.organisations if not organisations else []:
+            name, kind = made["name"], made["kind"]
             organisation, _ = Organisation.objects.get_or_create(
                 name=name,
                 defaults={
@@ -290,11 +165,11 @@ class Command(BaseCommand):
         slugs = UniqueSlugs(Person.objects.values_list("slug", flat=True))
         new = []
         for _ in range(count):
-            name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+            name = f"{rng.choice(self.words.first_names)} {rng.choice(self.words.last_names)}"
             organisation = rng.choice(organisations) if organisations else None
             new.append(
                 Person(
-                    honorific=rng.choice(HONORIFICS),
+                    honorific=rng.choice(self.words.honorifics),
                     name=name,
                     slug=slugs.make(name, 200),
                     organisation=organisation,
@@ -306,8 +181,7 @@ class Command(BaseCommand):
         return Person.objects.bulk_create(new)
 
     def reports(self, count, drafts, themes, people, organisations) -> list[Report]:
-        rng = self.rng
-        slugs = UniqueSlugs(Report.objects.values_list("slug", flat=True))
+        rng, w, slugs = self.rng, self.words, self.slugs
         span = (datetime.date.today() - FIRST_DATE).days
         kinds, weights = list(KIND_WEIGHTS), list(KIND_WEIGHTS.values())
         reports, plans = [], []
@@ -315,7 +189,7 @@ class Command(BaseCommand):
             primary = rng.choice(themes)
             others = rng.sample(themes, k=min(len(themes), rng.choice([0, 0, 1, 1, 2])))
             report_themes = [primary] + [t for t in others if t != primary]
-            topic = rng.choice(TOPICS.get(primary.position, GENERAL_TOPICS))
+            topic = rng.choice(w.topics.get(primary.slug, w.every_topic))
             kind = rng.choices(kinds, weights)[0]
             published_on = (
                 FIRST_DATE + datetime.timedelta(days=rng.randrange(span))
@@ -325,27 +199,27 @@ class Command(BaseCommand):
             words = {
                 "topic": topic,
                 "Topic": _cap(topic),
-                "other": rng.choice(GENERAL_TOPICS),
-                "place": rng.choice(PLACES),
-                "stage": rng.choice(STAGES),
-                "Stage": _cap(rng.choice(STAGES)),
+                "other": rng.choice(w.every_topic),
+                "place": rng.choice(w.places),
+                "stage": rng.choice(w.stages),
+                "Stage": _cap(rng.choice(w.stages)),
                 "kind": Report.Kind(kind).label.lower(),
             }
-            title = _cap(rng.choice(TITLE_PATTERNS).format(**words))
+            title = _cap(rng.choice(w.title_patterns).format(**words))
             slug = slugs.make(title, 255)
             summary = " ".join(
                 [
-                    rng.choice(OPENINGS).format(**words),
-                    f"Early results suggest that {rng.choice(FINDINGS)}.",
-                    f"The next phase will {rng.choice(NEXT_STEPS)}.",
+                    rng.choice(w.openings).format(**words),
+                    f"Early results suggest that {rng.choice(w.findings)}.",
+                    f"The next phase will {rng.choice(w.next_steps)}.",
                 ]
             )
             body = "\n\n".join(
                 " ".join(
                     [
-                        rng.choice(OPENINGS).format(**words),
-                        f"One finding stands out: {rng.choice(FINDINGS)}.",
-                        f"Partners agreed to {rng.choice(NEXT_STEPS)}.",
+                        rng.choice(w.openings).format(**words),
+                        f"One finding stands out: {rng.choice(w.findings)}.",
+                        f"Partners agreed to {rng.choice(w.next_steps)}.",
                     ]
                 )
                 for _ in range(rng.randint(2, 4))
@@ -371,7 +245,7 @@ class Command(BaseCommand):
             report_organisations = {a.organisation_id for a in authors if a.organisation_id}
             if organisations and rng.random() < 0.4:
                 report_organisations.add(rng.choice(organisations).pk)
-            tag_pool = TAGS.get(primary.position, GENERAL_TAGS) + GENERAL_TAGS
+            tag_pool = w.tags.get(primary.slug, w.general_tags)
             plans.append(
                 (
                     report_themes,
@@ -417,7 +291,9 @@ class Command(BaseCommand):
                     heading=heading,
                     explanation="Agreed by the collaboration's partners for the next phase.",
                 )
-                for number, heading in enumerate(rng.sample(RECOMMENDATIONS, k=advice), 1)
+                for number, heading in enumerate(
+                    rng.sample(self.words.recommendations, k=advice), 1
+                )
             ]
         for rows in (theme_rows, author_rows, organisation_rows, tag_rows, recommendations):
             if rows:
