@@ -17,11 +17,15 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from collaboration.models import Theme
+from publishing.provenance import annotation, with_inferences
 from publishing.versioning import content_cached
 
 from .models import LIST_FIELDS, Report, describe_date, excerpt, machine_date
 
 KIND_LABELS = dict(Report.Kind.choices)
+DATE = "published_on"
+# The columns of a list item, and the note of an unconfirmed inference about its date.
+ITEM_FIELDS = (*LIST_FIELDS, annotation(DATE))
 # Stands for the slug in the URL reversed once; each report's slug then takes its place.
 SLUG = "__slug__"
 
@@ -48,15 +52,17 @@ def _items(rows) -> list[dict]:
             "date": escaped(describe_date(published_on, precision)),
             "date_iso": escaped(machine_date(published_on, precision)),
             "summary": escaped(excerpt(summary)),
+            # Set where the date is an unconfirmed inference, e.g. derived from a report list.
+            "date_derived": bool(date_note),
             "themes": "",  # filled in, escaped, where a list names them
         }
-        for pk, slug, title, kind, published_on, precision, summary in rows
+        for pk, slug, title, kind, published_on, precision, summary, date_note in rows
     ]
 
 
 def report_items(reports) -> list[dict]:
     """The reports of a queryset, in its order (and slice), as list items."""
-    return _items(reports.values_list(*LIST_FIELDS))
+    return _items(with_inferences(reports, DATE).values_list(*ITEM_FIELDS))
 
 
 def published_items_by_key(keys, *, with_themes: bool = False) -> dict:
@@ -70,7 +76,7 @@ def published_items_by_key(keys, *, with_themes: bool = False) -> dict:
     """
     if not keys:
         return {}
-    fields = (*LIST_FIELDS, "themes") if with_themes else LIST_FIELDS
+    fields = (*ITEM_FIELDS, "themes") if with_themes else ITEM_FIELDS
     sql, leading = rows_by_key_sql(len(keys), fields)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*leading, *keys])
@@ -104,7 +110,8 @@ def rows_by_key_sql(count: int, fields) -> tuple[str, list]:
     def compile_sql():
         # Distinct stand-ins: the ORM folds repeated values of an IN list into one.
         stand_ins = list(range(-1, -count - 1, -1))
-        rows = Report.objects.published().filter(pk__in=stand_ins).order_by()
+        rows = with_inferences(Report.objects.published().filter(pk__in=stand_ins), DATE)
+        rows = rows.order_by()
         sql, params = rows.values_list(*fields).query.sql_with_params()
         params = list(params)
         if params[len(params) - count :] != stand_ins:

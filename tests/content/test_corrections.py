@@ -189,3 +189,16 @@ def test_public_pages_say_what_is_inferred(client):
     assertContains(adaptability, "Theme inferred from the report&#x27;s subject.")
     press = client.get(Report.objects.get(slug=PRESS).get_absolute_url())
     assertNotContains(press, "date derived")
+
+
+def test_lists_of_reports_mark_a_derived_date_as_derived(client):
+    post = Report.objects.get(slug=GROWING_MOMENTUM)
+    press = Report.objects.get(slug=PRESS)
+
+    news = client.get(f"/reports/?kind={post.kind}")
+    press_list = client.get(f"/reports/?kind={press.kind}")
+    home = {item["pk"]: item for item in client.get("/").context["latest_reports"]}
+
+    assertContains(news, "(date derived, not stated)")
+    assertNotContains(press_list, "date derived")
+    assert home[post.pk]["date_derived"]
