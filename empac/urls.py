@@ -12,3 +12,6 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("browse.urls")),
 ]
+
+# A database that is down or stalled answers 503 with Retry-After, not 500.
+handler500 = "publishing.views.server_error"

@@ -13,7 +13,11 @@ class PublishingConfig(AppConfig):
     verbose_name = "Publishing"
 
     def ready(self):
-        from . import curators, versioning
+        from django.db import connections
+
+        from . import curators, database, versioning
 
         versioning.connect_signals(self)
         curators.connect_signals()
+        if any(c.vendor == "postgresql" for c in connections.all(initialized_only=False)):
+            database.install()

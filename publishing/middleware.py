@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, urlencode
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
+from django.db import DatabaseError
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.cache import cc_delim_re
@@ -42,7 +43,12 @@ class PageCacheMiddleware:
                 bump_content_version()
             return response
 
-        now = content_now()
+        try:
+            now = content_now()
+        except DatabaseError:
+            # Without the version no stored page is known to be fresh. Render afresh: a
+            # page that needs no content (/about/) is still served, the rest answer 503.
+            return self.get_response(request)
         key = self._key(request, now)
         stored = self.cache.get(key)
         if stored is not None:

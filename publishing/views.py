@@ -1,8 +1,18 @@
-from django.db import DatabaseError, connection
-from django.http import HttpResponse, HttpResponseRedirect
+import sys
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse, HttpResponseRedirect, HttpResponseServerError
+from django.template import loader
 from django.templatetags.static import static
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
+
+from . import database
+
+# Seconds a client is asked to wait before trying again while the database is away.
+RETRY_AFTER_SECONDS = 30
+# /healthz answers within two seconds, so a load balancer sees a stalled database in time.
+HEALTHZ_DEADLINE_SECONDS = 1.5
 
 
 @never_cache
@@ -10,12 +20,35 @@ from django.views.decorators.http import require_safe
 def healthz(request):
     """For load balancers and uptime checks: is this worker able to reach the database?"""
     try:
-        with connection.cursor() as cursor:
+        with database.deadline(HEALTHZ_DEADLINE_SECONDS), connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+        return database_unavailable_response("database unavailable\n", "text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+def database_unavailable_response(content, content_type="text/html; charset=utf-8"):
+    response = HttpResponse(content, status=503, content_type=content_type)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def server_error(request, template_name="500.html"):
+    """handler500: a database that is down or stalled is a 503 to come back to, not a 500.
+
+    Like Django's default, it renders with no context: nothing here may query.
+    """
+    if _is_unavailable(sys.exc_info()[1]):
+        return database_unavailable_response(loader.get_template("503.html").render())
+    return HttpResponseServerError(loader.get_template(template_name).render())
+
+
+def _is_unavailable(error) -> bool:
+    # OperationalError: refused, timed out, connection lost, database locked. Errors in
+    # the SQL itself (ProgrammingError, IntegrityError) are bugs, and stay 500s.
+    return isinstance(error, OperationalError | InterfaceError)
 
 
 # Temporary, cached for a day: the target's hashed name changes when the icon does.

@@ -41,6 +41,7 @@ READERS = {
     "env_bool",
     "env_int",
     "env_list",
+    "env_seconds",
     "required",
 }
 
@@ -192,3 +193,65 @@ def test_env_example_holds_no_secret():
 
     assert example["DJANGO_SECRET_KEY"] == ""
     assert example["DJANGO_EMAIL_HOST_PASSWORD"] == ""
+
+
+def test_database_url_options_reach_the_driver_beside_the_timeouts():
+    from empac.settings.base import database_from_url
+
+    database = database_from_url(
+        "postgres://empac:s%40cret@db.example.org:6432/empac?sslmode=require&connect_timeout=5"
+    )
+
+    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert (database["USER"], database["PASSWORD"], database["HOST"]) == (
+        "empac",
+        "s@cret",
+        "db.example.org",
+    )
+    assert database["OPTIONS"]["sslmode"] == "require"
+    assert database["OPTIONS"]["connect_timeout"] == 5
+    assert "statement_timeout=" in database["OPTIONS"]["options"]
+    assert database["CONN_HEALTH_CHECKS"] is True
+
+
+def test_database_url_may_name_an_sqlite_file(tmp_path):
+    from empac.settings.base import database_from_url
+
+    database = database_from_url(f"sqlite:///{tmp_path}/site.sqlite3")
+
+    assert database["ENGINE"] == "django.db.backends.sqlite3"
+    assert database["NAME"] == f"{tmp_path}/site.sqlite3"
+    assert database["OPTIONS"]["timeout"] == settings.SQLITE_BUSY_TIMEOUT
+
+
+@pytest.mark.parametrize("url", ["mysql://root@localhost/empac", "postgress://typo/empac"])
+def test_an_unsupported_database_url_stops_start_up_saying_what_is_accepted(url):
+    result = run_production("manage.py", "check", **GOOD, DATABASE_URL=url)
+
+    assert result.returncode != 0
+    assert "DATABASE_URL has the scheme" in result.stderr
+    assert "postgres://user:password@host:5432/name" in result.stderr
+    assert "Traceback" not in result.stderr.splitlines()[-1]
+
+
+def test_manage_py_reads_a_dotenv_file_beside_it_and_the_environment_wins(tmp_path):
+    # manage.py reads the .env in its own folder: a copy of it beside a .env of our own.
+    (tmp_path / "manage.py").write_text((BASE_DIR / "manage.py").read_text())
+    (tmp_path / ".env").write_text(
+        "\n".join(f"{name}={value}" for name, value in GOOD.items())
+        + "\nEMPAC_SITE_NAME='Site from the file'\nEMPAC_SITE_URL=https://file.example\n"
+    )
+    probe = "from django.conf import settings; print(settings.SITE_NAME, settings.EMPAC_SITE_URL)"
+
+    result = run_production(
+        str(tmp_path / "manage.py"),
+        "shell",
+        "-c",
+        probe,
+        PYTHONPATH=str(BASE_DIR),
+        EMPAC_SITE_URL="https://environment.example",
+    )
+
+    assert result.stdout.strip().splitlines()[-1] == (
+        "Site from the file https://environment.example"
+    ), result.stderr

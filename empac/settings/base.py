@@ -2,8 +2,8 @@
 
 import os
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -30,24 +30,72 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from exc
 
 
+def env_seconds(name: str, default: float) -> float:
+    value = os.environ.get(name, "")
+    if not value.strip():
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1
+    if not 0 <= seconds < 10**6:
+        raise ImproperlyConfigured(f"{name} must be a number of seconds, not {value!r}.")
+    return seconds
+
+
+# The engines this project is built and tested on; dj-database-url knows many more.
+SUPPORTED_ENGINES = {
+    "django.db.backends.postgresql": "postgres://user:password@host:5432/name",
+    "django.db.backends.sqlite3": "sqlite:////absolute/path/to/db.sqlite3",
+}
+
+
 def database_from_url(url: str) -> dict:
-    """Turn postgres://user:pass@host:port/name into a DATABASES entry."""
-    parts = urlsplit(url)
-    if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
-        raise ImproperlyConfigured(
-            f"DATABASE_URL must be a postgres:// URL; got scheme {parts.scheme!r}. "
-            "Leave it unset to use SQLite."
+    """A DATABASES entry from postgres://… or sqlite:///… (dj-database-url).
+
+    Query options reach OPTIONS (``?sslmode=require&connect_timeout=5``); any other
+    scheme stops start-up with a message saying what is accepted.
+    """
+    try:
+        database = dj_database_url.parse(
+            url, conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 60), conn_health_checks=True
         )
-    return {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": unquote(parts.path.lstrip("/")),
-        "USER": unquote(parts.username or ""),
-        "PASSWORD": unquote(parts.password or ""),
-        "HOST": parts.hostname or "",
-        "PORT": str(parts.port or ""),
-        "CONN_MAX_AGE": env_int("DJANGO_CONN_MAX_AGE", 60),
-        "CONN_HEALTH_CHECKS": True,
-    }
+    except ValueError as exc:
+        database = {"ENGINE": str(exc)}
+    if database["ENGINE"] not in SUPPORTED_ENGINES:
+        scheme = url.split(":", 1)[0] if ":" in url else url[:20]
+        raise ImproperlyConfigured(
+            f"DATABASE_URL has the scheme {scheme!r}, which this site does not support. "
+            f"Use {' or '.join(SUPPORTED_ENGINES.values())}, or leave it unset for the "
+            "SQLite file in the project folder."
+        )
+    return with_timeouts(database)
+
+
+# Short limits, so a web request facing a stalled database fails in seconds rather
+# than holding a worker (publishing/database.py enforces them on the client side too).
+# Management commands get no statement limit unless one is set (manage.py says why).
+DB_CONNECT_TIMEOUT = env_seconds("DJANGO_DB_CONNECT_TIMEOUT", 2)
+DB_STATEMENT_TIMEOUT = env_seconds("DJANGO_DB_STATEMENT_TIMEOUT", 2)
+SQLITE_BUSY_TIMEOUT = env_seconds("DJANGO_SQLITE_BUSY_TIMEOUT", 3)
+
+
+def with_timeouts(database: dict) -> dict:
+    """Add the connection and statement timeouts to a DATABASES entry."""
+    options = database.setdefault("OPTIONS", {})
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        # libpq counts whole seconds and takes 2 as its least.
+        options.setdefault("connect_timeout", max(2, round(DB_CONNECT_TIMEOUT)))
+        if DB_STATEMENT_TIMEOUT:
+            limit = f"-c statement_timeout={int(DB_STATEMENT_TIMEOUT * 1000)}"
+            options["options"] = f"{options.get('options', '')} {limit}".strip()
+    else:
+        # WAL lets readers and one writer proceed together, as several gunicorn
+        # workers do; the busy timeout rides out short write locks, and no more.
+        options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+        options.setdefault("transaction_mode", "IMMEDIATE")
+        options.setdefault("timeout", SQLITE_BUSY_TIMEOUT)
+    return database
 
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -108,25 +156,19 @@ TEMPLATES = [
 
 # DATABASE_URL unset: SQLite in the project folder, so the site runs with nothing installed.
 DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
-if DATABASE_URL:
-    DATABASES = {"default": database_from_url(DATABASE_URL)}
-else:
-    DATABASES = {
-        "default": {
+DATABASES = {
+    "default": database_from_url(DATABASE_URL)
+    if DATABASE_URL
+    else with_timeouts(
+        {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("DJANGO_SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
             # Opening the file and running init_command on every request cost more than
             # most requests' queries; in autocommit each query still sees the latest commit.
             "CONN_MAX_AGE": env_int("DJANGO_CONN_MAX_AGE", 60),
-            "OPTIONS": {
-                # WAL lets readers and one writer proceed together, as several
-                # gunicorn workers do; the timeout rides out short write locks.
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-            },
         }
-    }
+    )
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
