@@ -10,15 +10,17 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run test test-fast lint format check bench css clean
+.PHONY: help install run test test-fast lint format check bench soak css clean
 
 help:
+	@echo "make install  production: .venv with the site's dependencies only (no test tools)"
 	@echo "make run    set up .venv, migrate, seed EMPAC content, serve http://$(HOST):$(PORT)"
 	@echo "make test   set up .venv with test tools and run the whole suite"
 	@echo "make lint   ruff check and format check"
 	@echo "make format ruff fix and format"
 	@echo "make css    rebuild static/css/site.css from static/scss (needs npm)"
 	@echo "make bench  benchmark the site under gunicorn with wrk (writes docs/benchmarks.md)"
+	@echo "make soak   fault script: 60 s of load while PostgreSQL and mail stall (bench/soak.py)"
 
 # The venv is rebuilt when pyproject.toml changes; the stamp records what was installed.
 $(VENV)/.installed: pyproject.toml
@@ -27,11 +29,20 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet '.[test,dev]'
 	@touch $@
 
+# Production: the dependencies in pyproject.toml and nothing else; the code runs from here.
+install:
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet .
+
+# The task worker runs beside the development server (emails go through it) and stops with it.
 run: $(VENV)/.installed
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_empac
 	$(MANAGE) ensure_dev_curator --url http://$(HOST):$(PORT)/admin/
-	$(MANAGE) runserver $(HOST):$(PORT)
+	@$(MANAGE) db_worker --interval 1 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(MANAGE) runserver $(HOST):$(PORT)
 
 # npm test tools (the Nu HTML Checker in vnu-jar), reinstalled when the lock file changes.
 # Without npm the HTML validity test skips, so this step does too.
@@ -56,6 +67,10 @@ format: $(VENV)/.installed
 bench: $(VENV)/.installed
 	@command -v wrk >/dev/null || { echo "make bench needs wrk (Debian package wrk)"; exit 1; }
 	$(PY) -m bench.run $(BENCH_ARGS)
+
+# Not part of `make test`: about two minutes, and it wants a quiet machine.
+soak: $(VENV)/.installed
+	$(PY) bench/soak.py $(SOAK_ARGS)
 
 check: $(VENV)/.installed
 	$(MANAGE) check

@@ -35,7 +35,7 @@ def registration_create(
     message: str = "",
     submission_token: str | None = None,
 ) -> tuple[InterestRegistration, bool]:
-    """Store a registration, then (once committed) email curators and the registrant.
+    """Store a registration and enqueue the emails to curators and the registrant.
 
     Returns the registration and whether it is new: a token already used returns
     the registration stored for it, so a form sent twice is stored once.
@@ -67,10 +67,16 @@ def registration_create(
     # The unique constraint on submission_token, not a prior SELECT, settles
     # two copies of one form arriving at the same moment.
     registration.full_clean(validate_unique=False)
+    from .tasks import registration_notify_task  # tasks import this module
+
     try:
         with transaction.atomic():
             registration.save()
             registration.themes.set(themes)
+            # The emails go from the task worker, never this request: a mail server that
+            # stalls holds no web worker. The task is a row committed with the
+            # registration, so neither exists without the other.
+            registration_notify_task.enqueue(registration.pk)
     except IntegrityError:
         existing = (
             InterestRegistration.objects.filter(submission_token=submission_token).first()
@@ -80,10 +86,6 @@ def registration_create(
         if existing is None:
             raise
         return existing, False
-
-    # Mail only after the registration is safely committed: a failure to send
-    # can then never lose it.
-    transaction.on_commit(lambda: registration_notify(registration=registration))
     return registration, True
 
 
@@ -105,8 +107,10 @@ def registration_notify(*, registration: InterestRegistration) -> bool:
         messages.append((_acknowledgement(registration), "acknowledged_at"))
     if messages:
         # Only real tries count towards giving up (settings.EMPAC_NOTIFICATION_MAX_ATTEMPTS).
+        # updated_at marks the try, so send_pending_notifications leaves it to the
+        # worker's own retry for a while.
         InterestRegistration.objects.filter(pk=registration.pk).update(
-            notification_attempts=F("notification_attempts") + 1
+            notification_attempts=F("notification_attempts") + 1, updated_at=timezone.now()
         )
     for message, field in messages:
         sent_all &= _send(registration, message, field)
@@ -173,7 +177,8 @@ def registration_notify_pending(
     """
     cutoff = timezone.now() - older_than
     limit = settings.EMPAC_NOTIFICATION_MAX_ATTEMPTS
-    pending = InterestRegistration.objects.pending_notification().filter(created_at__lte=cutoff)
+    # Not changed or tried for a while: the worker is not about to send it too.
+    pending = InterestRegistration.objects.pending_notification().filter(updated_at__lte=cutoff)
     if not retry_given_up:
         pending = pending.filter(notification_attempts__lt=limit)
     completed = failed = 0

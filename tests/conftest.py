@@ -3,6 +3,7 @@ import os
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import caches
+from django_tasks_db.management.commands.db_worker import Worker
 
 from publishing.curators import CURATORS_GROUP
 from tests import factories
@@ -62,3 +63,17 @@ def published_report(db, theme):
 @pytest.fixture
 def draft_report(db, theme):
     return factories.ReportFactory(status="draft", primary_theme=theme, themes=[theme])
+
+
+def run_background_tasks() -> None:
+    """Run every task that is due, as `manage.py db_worker` would, then return."""
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="tests",
+        excluded_queue_names=[],
+    ).run()

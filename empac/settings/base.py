@@ -112,6 +112,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "taggit",
+    "django_tasks",
+    "django_tasks_db",
     # Ours, from the bottom up: an app imports only from apps above it in this list
     # (tests/test_architecture.py checks it).
     "publishing",
@@ -169,6 +171,10 @@ DATABASES = {
         }
     )
 }
+
+# Work outside the request (emails now; later PDF text, digests, search indexing) waits
+# as rows in the site's database until `manage.py db_worker` runs it (publishing/background.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

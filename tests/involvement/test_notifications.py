@@ -13,6 +13,7 @@ from django.utils import timezone
 from involvement.models import InterestRegistration
 from involvement.services import registration_create
 from tests import factories
+from tests.conftest import run_background_tasks
 from tests.involvement.conftest import REGISTER_URL, THANKS_URL
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +88,7 @@ def test_the_registration_is_committed_before_any_email_is_sent(client, form_dat
     monkeypatch.setattr(EmailMessage, "send", send)
 
     client.post(REGISTER_URL, form_data())
+    run_background_tasks()
 
     assert seen_elsewhere == [1, 1]  # curators' email, then the acknowledgement
 
@@ -134,13 +136,12 @@ def test_send_pending_notifications_fails_loudly_while_mail_is_still_down(
     assert InterestRegistration.objects.get().notification_attempts == 2
 
 
-def test_send_pending_notifications_leaves_brand_new_registrations_to_the_web_request(
-    themes, django_capture_on_commit_callbacks
-):
+def test_send_pending_notifications_leaves_registrations_tried_lately_to_the_worker(themes):
     fresh = factories.InterestRegistrationFactory(themes=[themes[0]])
     old = factories.InterestRegistrationFactory(themes=[themes[0]])
+    half_an_hour_ago = timezone.now() - datetime.timedelta(minutes=30)
     InterestRegistration.objects.filter(pk=old.pk).update(
-        created_at=timezone.now() - datetime.timedelta(minutes=30)
+        created_at=half_an_hour_ago, updated_at=half_an_hour_ago
     )
 
     call_command("send_pending_notifications")
@@ -155,8 +156,9 @@ def test_only_the_missing_email_is_retried(themes):
     registration = factories.InterestRegistrationFactory(
         themes=[themes[0]], notified_at=timezone.now()
     )
+    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
     InterestRegistration.objects.filter(pk=registration.pk).update(
-        created_at=timezone.now() - datetime.timedelta(hours=1)
+        created_at=an_hour_ago, updated_at=an_hour_ago
     )
 
     call_command("send_pending_notifications")

@@ -18,8 +18,8 @@ class Command(BaseCommand):
             default=5,
             metavar="MINUTES",
             help=(
-                "Only retry registrations at least this many minutes old, so a "
-                "registration still being sent by the web request is not emailed twice "
+                "Only retry registrations not tried or changed for this many minutes, so a "
+                "registration the task worker is still sending is not emailed twice "
                 "(default 5)."
             ),
         )
