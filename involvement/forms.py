@@ -49,6 +49,29 @@ def form_token_read(value: str) -> FormToken | None:
         return None
 
 
+def form_token_current(value: str) -> FormToken | None:
+    """The token if the form was shown within EMPAC_FORM_TOKEN_MAX_AGE seconds."""
+    token = form_token_read(value)
+    if token is None or time.time() - token.issued_at > settings.EMPAC_FORM_TOKEN_MAX_AGE:
+        return None
+    return token
+
+
+# Characters that show as nothing: zero-width spaces and joiners, the word joiner, the
+# byte order mark, soft hyphen, and line and paragraph separators. A name made only of
+# them would be stored and show curators a blank.
+INVISIBLE = dict.fromkeys(
+    map(ord, "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2028\u2029\u2060\u2061"
+        "\u2062\u2063\u2064\ufeff"),
+    None,
+)  # fmt: skip
+
+
+def is_blank(value: str) -> bool:
+    """Empty once invisible characters and spaces are removed."""
+    return not value.translate(INVISIBLE).strip()
+
+
 def has_control_characters(value: str, *, allowed: frozenset | set = frozenset()) -> bool:
     # Cc: C0/C1 controls; Cs: lone surrogates, which no database can store;
     # bidi overrides can disguise text shown to curators.
@@ -66,6 +89,13 @@ class PlainTextField(forms.CharField):
     def __init__(self, *, multiline: bool = False, **kwargs):
         self.multiline = multiline
         super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        # Text that shows as nothing counts as nothing: "required" then says so.
+        if not self.multiline and is_blank(value):
+            return self.empty_value
+        return value
 
     def validate(self, value):
         super().validate(value)
@@ -183,8 +213,9 @@ class InterestRegistrationForm(forms.Form):
 
     def _token_for_display(self) -> str:
         # Keep the token across redisplays so a corrected form is still one submission.
+        # An expired one is replaced, so the form shown again can be sent.
         submitted = self.data.get("token", "") if self.is_bound else ""
-        if isinstance(submitted, str) and form_token_read(submitted):
+        if isinstance(submitted, str) and form_token_current(submitted):
             return submitted
         return form_token_issue()
 
@@ -193,10 +224,10 @@ class InterestRegistrationForm(forms.Form):
         return BaseUserManager.normalize_email(self.cleaned_data["email"])
 
     def clean_token(self):
-        token = form_token_read(self.cleaned_data["token"])
+        token = form_token_current(self.cleaned_data["token"])
         if token is None:
             raise forms.ValidationError(
-                "This form had expired. Check your answers and send it again",
+                "This form expired, your answers are kept. Check your answers and send it again",
                 code="expired",
             )
         return token

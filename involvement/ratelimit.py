@@ -91,7 +91,8 @@ def rate_limit_hit(*, key: str, limit: int, window_seconds: int, now=None) -> Ra
                 # Another request created the row first; count this one on it.
                 buckets.update(count=F("count") + 1)
         count = buckets.values_list("count", flat=True).get()
-    RateLimitBucket.objects.filter(key=key, window_start__lt=window_start).delete()
+    # Every counter of an earlier window has expired: purge them as they do (indexed).
+    RateLimitBucket.objects.filter(window_start__lt=window_start).delete()
     retry_after = int((window_start - now).total_seconds()) + window_seconds
     return RateLimitResult(count=count, limit=limit, retry_after=max(retry_after, 1))
 

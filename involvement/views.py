@@ -20,6 +20,8 @@ class RegistrationCreateView(FormView):
     template_name = "involvement/register.html"
     form_class = InterestRegistrationForm
     success_url = reverse_lazy("involvement:thanks")
+    # FormView also answers PUT as a POST; a browser form only ever POSTs.
+    http_method_names = ["get", "head", "post", "options"]
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("retention_days", settings.EMPAC_REGISTRATION_RETENTION_DAYS)

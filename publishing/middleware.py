@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.db import DatabaseError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.urls import reverse
 from django.utils.cache import cc_delim_re
 
@@ -110,3 +110,30 @@ class PageCacheMiddleware:
     def _from_cache(stored) -> HttpResponse:
         content, headers = stored
         return HttpResponse(content, headers=headers)
+
+
+class MethodNotAllowedMiddleware:
+    """Answer 405 with Allow when a class-based view has no handler for the method.
+
+    CsrfViewMiddleware would otherwise refuse a PUT or DELETE to a read-only page with
+    403, which tells a client the wrong thing. Sits just before it. Function views that
+    only read say so with require_safe, which answers 405 itself (they are csrf_exempt).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        view_class = getattr(view_func, "view_class", None)
+        if view_class is None or request.method in ("GET", "HEAD", "OPTIONS"):
+            return None
+        method = request.method.lower()
+        if method in view_class.http_method_names and hasattr(view_class, method):
+            return None
+        allowed = [m.upper() for m in view_class.http_method_names if hasattr(view_class, m)]
+        if "GET" in allowed and "HEAD" not in allowed:
+            allowed.append("HEAD")  # View.setup() answers HEAD with get()
+        return HttpResponseNotAllowed(sorted(allowed))

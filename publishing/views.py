@@ -5,6 +5,7 @@ from django.http import HttpResponse, HttpResponseRedirect, HttpResponseServerEr
 from django.template import loader
 from django.templatetags.static import static
 from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from . import database
@@ -16,6 +17,7 @@ HEALTHZ_DEADLINE_SECONDS = 1.5
 
 
 @never_cache
+@csrf_exempt  # reads only: require_safe answers 405 to anything else
 @require_safe
 def healthz(request):
     """For load balancers and uptime checks: is this worker able to reach the database?"""
@@ -53,6 +55,7 @@ def _is_unavailable(error) -> bool:
 
 # Temporary, cached for a day: the target's hashed name changes when the icon does.
 @cache_control(public=True, max_age=60 * 60 * 24)
+@csrf_exempt  # reads only: require_safe answers 405 to anything else
 @require_safe
 def favicon(request):
     """For browsers and tools that ask for /favicon.ico whatever the page links to."""

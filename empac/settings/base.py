@@ -131,6 +131,8 @@ MIDDLEWARE = [
     "publishing.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, so a PUT to a read-only page is a 405, not a 403.
+    "publishing.middleware.MethodNotAllowedMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -263,6 +265,8 @@ EMPAC_REGISTRATION_RATE_LIMIT = env_int("EMPAC_REGISTRATION_RATE_LIMIT", 5)
 EMPAC_REGISTRATION_RATE_WINDOW_SECONDS = env_int("EMPAC_REGISTRATION_RATE_WINDOW_SECONDS", 3600)
 # A form sent sooner than this after it was shown is taken for a bot and silently dropped.
 EMPAC_REGISTRATION_MIN_SECONDS = env_int("EMPAC_REGISTRATION_MIN_SECONDS", 3)
+# A Get involved form older than this many seconds is shown again, answers kept, to resend.
+EMPAC_FORM_TOKEN_MAX_AGE = env_int("EMPAC_FORM_TOKEN_MAX_AGE", 24 * 60 * 60)
 # How many reverse proxies in front of the site append to X-Forwarded-For; 0 = trust none.
 EMPAC_TRUSTED_PROXY_COUNT = env_int("EMPAC_TRUSTED_PROXY_COUNT", 0)
 # Closed registrations are deleted by `manage.py purge_registrations` after this many days.
