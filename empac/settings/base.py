@@ -202,17 +202,32 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 # (e.g. /protected-media/) and the view hands the file to nginx with X-Accel-Redirect.
 EMPAC_MEDIA_ACCEL_REDIRECT = os.environ.get("EMPAC_MEDIA_ACCEL_REDIRECT", "").strip()
 
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Whole public pages, one copy per worker, keyed by the content version so a change
-    # anywhere invalidates them everywhere (publishing/versioning.py). About 40 KB a page.
-    "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "empac-pages",
-        "TIMEOUT": 60 * 60,
-        "OPTIONS": {"MAX_ENTRIES": env_int("EMPAC_PAGE_CACHE_MAX_ENTRIES", 1000)},
-    },
-}
+# Whole public pages and what is computed from content, keyed by the content version so
+# a change anywhere invalidates them everywhere (publishing/versioning.py); about 40 KB a
+# page. Without REDIS_URL each worker keeps its own copy; with it every worker on every
+# app server shares one (Django's RedisCache). A Redis that is down or slow only costs
+# the cache: pages are rendered afresh (publishing.middleware).
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    _redis = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+    CACHES = {
+        "default": {**_redis, "KEY_PREFIX": "empac"},
+        "pages": {**_redis, "KEY_PREFIX": "empac-pages", "TIMEOUT": 60 * 60},
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "empac-pages",
+            "TIMEOUT": 60 * 60,
+            "OPTIONS": {"MAX_ENTRIES": env_int("EMPAC_PAGE_CACHE_MAX_ENTRIES", 1000)},
+        },
+    }
 # Apps whose models appear on public pages: any change to them invalidates cached pages.
 PAGE_CACHE_CONTENT_APPS = ["publishing", "collaboration", "reports", "taggit"]
 # Apps whose every model the Curators group may edit (publishing/curators.py); never auth.
