@@ -29,9 +29,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def http_status(url: str, timeout: float = 5) -> int | None:
+def http_status(url: str, timeout: float = 5, headers: dict | None = None) -> int | None:
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
+        request = urllib.request.Request(url, headers=headers or {})
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
@@ -93,6 +94,9 @@ def start_gunicorn(
     runs, changing only what they measure.
     """
     env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
+    # Asked as nginx would ask: for an allowed host, over HTTPS.
+    host = (env.get("DJANGO_ALLOWED_HOSTS") or "127.0.0.1").split(",")[0].strip()
+    probe = {"Host": host, "X-Forwarded-Proto": "https"}
     env.update({f"GUNICORN_{key.upper()}": str(value) for key, value in config.items()})
     process = Process(
         name,
@@ -102,7 +106,7 @@ def start_gunicorn(
     )
     try:
         wait_until(
-            lambda: http_status(f"http://127.0.0.1:{port}/healthz", timeout=2) == 200,
+            lambda: http_status(f"http://127.0.0.1:{port}/healthz", 2, probe) == 200,
             timeout=60,
             what="gunicorn",
             process=process,
@@ -220,3 +224,141 @@ def start_redis(*, log_dir: Path) -> tuple[Process, str]:
 
     wait_until(answers, timeout=20, what="redis", process=process)
     return process, f"redis://127.0.0.1:{port}/0"
+
+
+class StallingSMTPServer:
+    """A minimal SMTP server on loopback that counts the messages it takes, and can stall.
+
+    Written here rather than taken from a library because the point is to misbehave:
+    while ``stalled`` is set it accepts connections and never answers, as a mail server
+    that hangs does. It speaks just enough SMTP for smtplib (EHLO, MAIL, RCPT, DATA).
+    """
+
+    def __init__(self):
+        import threading
+
+        self.messages: list[bytes] = []
+        self.stalled = threading.Event()
+        self._lock = threading.Lock()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        self._closing = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        import threading
+
+        while not self._closing:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
+
+    def _serve(self, client):
+        with contextlib.suppress(OSError), client, client.makefile("rb") as lines:
+            while self.stalled.is_set():
+                time.sleep(0.05)  # accepted, and silent
+            client.sendall(b"220 localhost ESMTP\r\n")
+            data = None
+            for line in lines:
+                if data is not None:
+                    if line in (b".\r\n", b".\n"):
+                        with self._lock:
+                            self.messages.append(b"".join(data))
+                        data = None
+                        client.sendall(b"250 OK queued\r\n")
+                    else:
+                        data.append(line)
+                    continue
+                verb = line[:4].upper()
+                if verb == b"DATA":
+                    data = []
+                    client.sendall(b"354 go ahead\r\n")
+                elif verb == b"QUIT":
+                    client.sendall(b"221 bye\r\n")
+                    return
+                elif verb == b"EHLO":
+                    client.sendall(b"250-localhost\r\n250 8BITMIME\r\n")
+                else:
+                    client.sendall(b"250 OK\r\n")
+
+    def received(self) -> int:
+        with self._lock:
+            return len(self.messages)
+
+    def close(self):
+        self._closing = True
+        self._listener.close()
+
+
+def tls_certificate(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for localhost, for nginx in tests."""
+    certificate, key = folder / "localhost.crt", folder / "localhost.key"
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            "-subj", "/CN=localhost", "-keyout", str(key), "-out", str(certificate),
+        ],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    return certificate, key
+
+
+NGINX_TEMPLATE = ROOT / "deploy" / "nginx" / "empac.conf.template"
+
+
+def render_nginx_site(values: dict) -> str:
+    """deploy/nginx/empac.conf.template with its ${NAME}s filled in, as envsubst would.
+
+    Only upper-case ${NAME}s are placeholders; nginx's own $host and $scheme stay.
+    """
+    import re
+
+    return re.sub(
+        r"\$\{([A-Z_]+)\}", lambda match: str(values[match.group(1)]), NGINX_TEMPLATE.read_text()
+    )
+
+
+def start_nginx(site_values: dict, *, log_dir: Path) -> Process:
+    """nginx in the foreground, with the site's configuration and nothing else."""
+    log_dir = Path(log_dir)
+    (log_dir / "site.conf").write_text(render_nginx_site(site_values))
+    (log_dir / "nginx.conf").write_text(
+        f"""
+daemon off;
+# Only for tests started by root: the workers must read files in root's temporary folders.
+user root;
+worker_processes 1;
+pid {log_dir}/nginx.pid;
+error_log {log_dir}/nginx-error.log warn;
+events {{ worker_connections 512; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log {log_dir}/nginx-access.log;
+    client_body_temp_path {log_dir}/body;
+    proxy_temp_path {log_dir}/proxy;
+    fastcgi_temp_path {log_dir}/fastcgi;
+    uwsgi_temp_path {log_dir}/uwsgi;
+    scgi_temp_path {log_dir}/scgi;
+    include {log_dir}/site.conf;
+}}
+"""
+    )
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    test = subprocess.run(
+        [nginx, "-t", "-c", str(log_dir / "nginx.conf")], capture_output=True, text=True
+    )
+    if test.returncode:
+        raise RuntimeError(f"nginx -t failed:\n{test.stderr}")
+    process = Process("nginx", [nginx, "-c", str(log_dir / "nginx.conf")], log_dir=log_dir)
+    port = int(str(site_values["HTTPS_LISTEN"]).rsplit(":", 1)[-1].split()[0])
+    wait_until(lambda: _port_open(port), timeout=20, what="nginx", process=process)
+    return process
+
+
+def _port_open(port: int) -> bool:
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
+        return True
+    return False
