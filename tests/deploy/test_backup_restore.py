@@ -14,16 +14,13 @@ import pytest
 from bench.servers import ROOT, ThrowawayPostgres
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-ATTACH_PDF = (
-    """
+ATTACH_PDF = f"""
 import django; django.setup()
 from django.core.files.base import ContentFile
 from reports.models import Report
 report = Report.objects.published().order_by("pk").first()
-report.pdf.save("restore-drill.pdf", ContentFile(%r))
+report.pdf.save("restore-drill.pdf", ContentFile({PDF!r}))
 """
-    % PDF
-)
 
 
 @pytest.fixture
