@@ -264,6 +264,9 @@ def write_doc(rows, args, backend, database, loads, started) -> None:
         found = re.search(f"<!-- bench:{other} -->.*?<!-- /bench:{other} -->", previous, re.S)
         if other not in sections:
             sections[other] = found.group(0) if found else section(other, "Not measured yet.")
+    # bench/soak.py's section, kept as it last wrote it.
+    soak = re.search(r"<!-- soak -->.*?<!-- /soak -->", previous, re.S)
+    soak = f"\n{soak.group(0)}\n" if soak else ""
     DOC.parent.mkdir(exist_ok=True)
     DOC.write_text(
         DOC_TEMPLATE.read_text().format(
@@ -275,6 +278,7 @@ def write_doc(rows, args, backend, database, loads, started) -> None:
             reports=args.reports,
             duration=args.duration,
         )
+        + soak
     )
 
 

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from django.conf import settings
 
 # After a timeout, how long until one request may try the database again.
-PROBE_INTERVAL = 0.5
+PROBE_INTERVAL = 0.25
 
 _local = threading.local()
 
@@ -83,7 +83,7 @@ def _limit(connecting: bool) -> float | None:
     # The server cancels a slow statement itself; the client gives up only a little later,
     # when the server cannot even do that.
     statement = settings.DB_STATEMENT_TIMEOUT
-    return statement + 1 if statement else None
+    return statement + 0.5 if statement else None
 
 
 def wait_with_deadline(connection):
