@@ -51,13 +51,14 @@ def test_a_form_post_while_the_database_is_down_answers_503(failing_database, le
     assert "may not have been received" in response.content.decode()
 
 
+@pytest.mark.parametrize("path", ["/about/", "/privacy/", "/accessibility/"])
 def test_a_page_that_needs_no_content_is_served_without_the_database(
-    failing_database, lenient_client
+    failing_database, lenient_client, path
 ):
-    response = lenient_client.get("/about/")
+    response = lenient_client.get(path)
 
     assert response.status_code == 200
-    assert "About" in response.content.decode()
+    assert "<h1" in response.content.decode()
 
 
 def test_static_files_never_touch_the_database(failing_database, lenient_client):
