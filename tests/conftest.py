@@ -1,4 +1,5 @@
 import os
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Group
@@ -66,8 +67,20 @@ def draft_report(db, theme):
 
 
 def run_background_tasks() -> None:
-    """Run every task that is due, as `manage.py db_worker` would, then return."""
-    Worker(
+    """Run every task that is due, as `manage.py db_worker` would, then return.
+
+    The worker closes "old" connections between tasks, which inside a test's
+    transaction would close the test's own; Django's test client skips that for requests
+    in the same way.
+    """
+    with mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    ):
+        _worker().run()
+
+
+def _worker() -> Worker:
+    return Worker(
         queue_names=["default"],
         interval=0,
         batch=True,
@@ -76,4 +89,4 @@ def run_background_tasks() -> None:
         max_tasks=None,
         worker_id="tests",
         excluded_queue_names=[],
-    ).run()
+    )

@@ -10,6 +10,7 @@ from django.db import connection, connections
 from django.test import Client
 
 from involvement.models import InterestRegistration, RateLimitBucket
+from tests.conftest import run_background_tasks
 from tests.involvement.conftest import REGISTER_URL, aged_token
 
 pytestmark = [
@@ -59,6 +60,7 @@ def test_concurrent_submissions_and_double_submits_are_each_stored_exactly_once(
     stored = Counter(InterestRegistration.objects.values_list("name", flat=True))
     assert stored == Counter({f"Researcher {n}": 1 for n in range(people)})
     assert all(r.themes.count() == 2 for r in InterestRegistration.objects.all())
+    run_background_tasks()
     # Each person acknowledged once, curators told once per registration.
     acknowledged = Counter(tuple(m.to) for m in mail.outbox if len(m.to) == 1)
     assert set(acknowledged.values()) == {1}
