@@ -31,13 +31,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.servers import (  # noqa: E402
+from bench.server import (  # noqa: E402
     ROOT,
+    Gunicorn,
     Process,
     StallingSMTPServer,
     ThrowawayPostgres,
-    free_port,
-    start_gunicorn,
 )
 
 PAGES = ["/", "/reports/", "/themes/", "/partners/", "/people/", "/about/", "/gap-analyses/"]
@@ -205,13 +204,14 @@ def main() -> int:
                 [sys.executable, "manage.py", *command, "-v0"],
                 cwd=ROOT, env=env, check=True, timeout=300, capture_output=True,
             )  # fmt: skip
-        port = free_port()
         log("gunicorn (deploy/gunicorn.conf.py: gthread, 2 workers x 4 threads)")
-        # No restarts after max_requests: the run measures faults, not worker recycling
-        # (behind nginx, a request to a worker that is just restarting is retried).
-        processes.append(
-            start_gunicorn(env, port=port, log_dir=work, workers=2, threads=4, max_requests=0)
-        )
+        # No restarts after max_requests (Gunicorn's default here): the run measures
+        # faults, not worker recycling, which nginx would retry.
+        server = Gunicorn(
+            env, work / "gunicorn.log", workers=2, threads=4, worker_class="gthread"
+        ).__enter__()
+        processes.append(server.process)
+        port = server.port
 
         def start_worker():
             return Process(

@@ -15,7 +15,7 @@ from django.http import HttpResponse, HttpResponseNotAllowed
 from django.urls import reverse
 from django.utils.cache import cc_delim_re
 
-from .versioning import bump_content_version, cache_get, cache_set, content_now, digest, serving
+from .versioning import bump_content_version, content_now, digest, serving
 
 CACHE_HEADER = "X-Page-Cache"
 
@@ -50,7 +50,7 @@ class PageCacheMiddleware:
             # page that needs no content (/about/) is still served, the rest answer 503.
             return self.get_response(request)
         key = self._key(request, now)
-        stored = cache_get(self.cache, key)
+        stored = self.cache.get(key)
         if stored is not None:
             response = self._from_cache(stored)
             response[CACHE_HEADER] = "hit"
@@ -59,7 +59,7 @@ class PageCacheMiddleware:
         with serving(now, self.cache):
             response = self.get_response(request)
         if self._may_store(request, response):
-            cache_set(self.cache, key, self._for_cache(response))
+            self.cache.set(key, self._for_cache(response))
         response[CACHE_HEADER] = "miss"
         return response
 

@@ -15,7 +15,6 @@ Reading it costs one primary-key query per request.
 """
 
 import hashlib
-import logging
 import secrets
 import threading
 from contextlib import contextmanager
@@ -28,7 +27,6 @@ from django.utils import timezone
 
 from .models import ContentVersion
 
-logger = logging.getLogger(__name__)
 VERSION_ROW = 1
 _MISSING = object()
 # What the request being served already knows (the version as a key prefix, the cache),
@@ -100,27 +98,11 @@ def content_cached(name: str, compute):
     """
     cache = getattr(_request, "cache", None) or caches["pages"]
     key = f"content:{digest(content_key(name))}"
-    value = cache_get(cache, key, _MISSING)
+    value = cache.get(key, _MISSING)
     if value is _MISSING:
         value = compute()
-        cache_set(cache, key, value)
-    return value
-
-
-def cache_get(cache, key, default=None):
-    """cache.get(), but a cache server that is down or slow is a miss, not an error."""
-    try:
-        return cache.get(key, default)
-    except Exception:  # redis-py's ConnectionError, TimeoutError…: each backend its own
-        logger.warning("Page cache unavailable; rendering without it.", exc_info=True)
-        return default
-
-
-def cache_set(cache, key, value) -> None:
-    try:
         cache.set(key, value)
-    except Exception:
-        logger.warning("Page cache unavailable; not storing.", exc_info=True)
+    return value
 
 
 def _shows_on_public_pages(model) -> bool:

@@ -206,11 +206,11 @@ EMPAC_MEDIA_ACCEL_REDIRECT = os.environ.get("EMPAC_MEDIA_ACCEL_REDIRECT", "").st
 # a change anywhere invalidates them everywhere (publishing/versioning.py); about 40 KB a
 # page. Without REDIS_URL each worker keeps its own copy; with it every worker on every
 # app server shares one (Django's RedisCache). A Redis that is down or slow only costs
-# the cache: pages are rendered afresh (publishing.middleware).
+# the cache: pages are rendered afresh (publishing/cache.py).
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
     _redis = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "publishing.cache.ForgivingRedisCache",
         "LOCATION": REDIS_URL,
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from bench.servers import ROOT, ThrowawayPostgres
+from bench.server import ROOT, ThrowawayPostgres
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 ATTACH_PDF = f"""

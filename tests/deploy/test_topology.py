@@ -27,13 +27,13 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.auth.models import Group
 from django.db import connections
 
-from bench.servers import (
+from bench.server import (
     ROOT,
+    Gunicorn,
     Process,
     StallingSMTPServer,
     ThrowawayPostgres,
     free_port,
-    start_gunicorn,
     start_nginx,
     start_redis,
     tls_certificate,
@@ -124,7 +124,7 @@ def topology(tmp_path_factory, django_db_blocker):
     try:
         redis, redis_url = start_redis(log_dir=work)
         processes.append(redis)
-        https_port, app_ports = free_port(), [free_port(), free_port()]
+        https_port = free_port()
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "empac.settings.production",
@@ -148,13 +148,11 @@ def topology(tmp_path_factory, django_db_blocker):
                 [sys.executable, "manage.py", *command, "-v0"],
                 cwd=ROOT, env=env, check=True, timeout=300,
             )  # fmt: skip
-        for n, port in enumerate(app_ports):
-            processes.append(
-                start_gunicorn(
-                    env, port=port, log_dir=work, name=f"app{n}",
-                    workers=1, threads=1, worker_class="sync",
-                )
-            )  # fmt: skip
+        app_ports = []
+        for n in range(2):
+            server = Gunicorn(env, work / f"app{n}.log", workers=1).__enter__()
+            processes.append(server.process)
+            app_ports.append(server.port)
         processes.append(
             Process(
                 "worker",

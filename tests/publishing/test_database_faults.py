@@ -11,7 +11,7 @@ import pytest
 from django.db import OperationalError, ProgrammingError, connection
 from django.test import Client
 
-from bench.servers import ThrowawayPostgres, free_port, http_status, start_gunicorn
+from bench.server import Gunicorn, ThrowawayPostgres, http_status
 from publishing import database
 from publishing.views import RETRY_AFTER_SECONDS
 
@@ -117,7 +117,7 @@ def stalling_site(tmp_path_factory):
     import subprocess
     import sys
 
-    from bench.servers import ROOT
+    from bench.server import ROOT
 
     work = tmp_path_factory.mktemp("stall")
     cluster = ThrowawayPostgres().start()
@@ -132,14 +132,12 @@ def stalling_site(tmp_path_factory):
             [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
             cwd=ROOT, env=env, check=True, timeout=300,
         )  # fmt: skip
-        port = free_port()
-        processes.append(
-            start_gunicorn(env, port=port, log_dir=work, workers=1, threads=4, timeout=60)
-        )
-        yield cluster, f"http://127.0.0.1:{port}"
+        server = Gunicorn(env, work / "gunicorn.log", workers=1, threads=4, worker_class="gthread")
+        processes.append(server.__enter__())
+        yield cluster, f"http://127.0.0.1:{server.port}"
     finally:
-        for process in processes:
-            process.stop()
+        for server in processes:
+            server.__exit__(None, None, None)
         cluster.remove()
 
 
