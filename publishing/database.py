@@ -23,6 +23,9 @@ from django.conf import settings
 
 # After a timeout, how long until one request may try the database again.
 PROBE_INTERVAL = 0.25
+# A thread that has just waited out a deadline does not probe again this soon (within one
+# request it never does), so no request pays two deadlines.
+OWN_FAILURE_SECONDS = 3
 
 _local = threading.local()
 
@@ -40,7 +43,10 @@ class Circuit:
             if not self._retry_at:
                 return True
             now = time.monotonic()
-            if now < self._retry_at:
+            if (
+                now < self._retry_at
+                or now - getattr(_local, "failed_at", -60) < OWN_FAILURE_SECONDS
+            ):
                 return False
             # This caller probes; others keep failing fast until it has an answer.
             self._retry_at = now + 3600
@@ -48,7 +54,8 @@ class Circuit:
 
     def failed(self) -> None:
         with self._lock:
-            self._retry_at = time.monotonic() + PROBE_INTERVAL
+            _local.failed_at = time.monotonic()
+            self._retry_at = _local.failed_at + PROBE_INTERVAL
 
     def answered(self) -> None:
         if self._retry_at:
@@ -116,8 +123,14 @@ def wait_with_deadline(connection):
             raise psycopg2.OperationalError(f"the database did not answer within {limit:g} s")
 
 
+def _request_started(**kwargs) -> None:
+    _local.failed_at = -60  # a new request on this thread may probe
+
+
 def install() -> None:
     """Called from PublishingConfig.ready() when the default database is PostgreSQL."""
+    from django.core.signals import request_started
     from psycopg2 import extensions
 
     extensions.set_wait_callback(wait_with_deadline)
+    request_started.connect(_request_started, dispatch_uid="database-request-started")

@@ -101,6 +101,8 @@ def test_after_a_timeout_the_circuit_fails_fast_then_lets_one_probe_through(monk
     assert not circuit.may_try()
 
     clock[0] += database.PROBE_INTERVAL
+    assert not circuit.may_try(), "not by the thread whose request has just failed"
+    database._request_started()
     assert circuit.may_try(), "one probe after the interval"
     assert not circuit.may_try(), "only one probe at a time"
     circuit.answered()
