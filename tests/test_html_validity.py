@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import get_resolver, resolve, reverse
 
@@ -108,6 +109,9 @@ def test_every_public_page_type_is_valid_html(seeded, client, tmp_path):
         assert response.status_code == status, name
         (tmp_path / f"{name}.html").write_bytes(response.content)
         files.append(str(tmp_path / f"{name}.html"))
+    # What a reader meets while the database is away: rendered with no context.
+    (tmp_path / "unavailable.html").write_text(render_to_string("503.html"))
+    files.append(str(tmp_path / "unavailable.html"))
 
     result = subprocess.run(
         [*command, *files], capture_output=True, text=True, timeout=300, check=False
