@@ -56,7 +56,10 @@ class Gunicorn:
     ):
         self.log_path, self.timeout = Path(log_path), timeout
         self.port = free_port()
-        config = {"worker_class": "sync", "max_requests": 0, **config, "workers": workers}
+        # threads=1 too: gunicorn turns sync workers with threads into gthread ones.
+        config = {
+            "worker_class": "sync", "threads": 1, "max_requests": 0, **config, "workers": workers
+        }  # fmt: skip
         self.env = {**env, "GUNICORN_BIND": f"127.0.0.1:{self.port}"}
         self.env.update({f"GUNICORN_{key.upper()}": str(value) for key, value in config.items()})
         self.process = None
