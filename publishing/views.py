@@ -49,8 +49,13 @@ def server_error(request, template_name="500.html"):
 
 def _is_unavailable(error) -> bool:
     # OperationalError: refused, timed out, connection lost, database locked. Errors in
-    # the SQL itself (ProgrammingError, IntegrityError) are bugs, and stay 500s.
-    return isinstance(error, OperationalError | InterfaceError)
+    # the SQL itself (ProgrammingError, IntegrityError) are bugs, and stay 500s. The
+    # driver's own classes too: closing a server-side cursor is outside Django's wrapping.
+    driver = getattr(connection, "Database", None)
+    unavailable = (OperationalError, InterfaceError)
+    if driver is not None:
+        unavailable += (driver.OperationalError, driver.InterfaceError)
+    return isinstance(error, unavailable)
 
 
 # Temporary, cached for a day: the target's hashed name changes when the icon does.

@@ -10,11 +10,9 @@ import datetime
 import http.client
 import os
 import re
-import secrets
 import shutil
 import socket
 import ssl
-import subprocess
 import sys
 import threading
 import time
@@ -28,12 +26,13 @@ from django.contrib.auth.models import Group
 from django.db import connections
 
 from bench.server import (
-    ROOT,
     Gunicorn,
     Process,
     StallingSMTPServer,
     ThrowawayPostgres,
     free_port,
+    manage,
+    production_site,
     start_nginx,
     start_redis,
     tls_certificate,
@@ -125,29 +124,17 @@ def topology(tmp_path_factory, django_db_blocker):
         redis, redis_url = start_redis(log_dir=work)
         processes.append(redis)
         https_port = free_port()
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "empac.settings.production",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "DJANGO_ALLOWED_HOSTS": "localhost",
-            "DJANGO_CSRF_TRUSTED_ORIGINS": "https://localhost",
-            "DATABASE_URL": cluster.create_database("empac_topology"),
-            "REDIS_URL": redis_url,
-            "EMPAC_TRUSTED_PROXY_COUNT": "1",
-            "EMPAC_MEDIA_ACCEL_REDIRECT": "/protected-media/",
-            "DJANGO_MEDIA_ROOT": str(work / "media"),
-            "DJANGO_STATIC_ROOT": str(work / "static"),
-            "DJANGO_EMAIL_HOST": "127.0.0.1",
-            "DJANGO_EMAIL_PORT": str(smtp.port),
-            "EMPAC_CURATOR_EMAILS": "curators@empac.example.org",
-            "EMPAC_REGISTRATION_MIN_SECONDS": "0",
-            "DJANGO_LOG_LEVEL": "WARNING",
-        }
-        for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
-            subprocess.run(
-                [sys.executable, "manage.py", *command, "-v0"],
-                cwd=ROOT, env=env, check=True, timeout=300,
-            )  # fmt: skip
+        env = production_site(
+            work,
+            database_url=cluster.create_database("empac_topology"),
+            smtp=smtp,
+            DJANGO_ALLOWED_HOSTS="localhost",
+            DJANGO_CSRF_TRUSTED_ORIGINS="https://localhost",
+            REDIS_URL=redis_url,
+            EMPAC_TRUSTED_PROXY_COUNT="1",
+            EMPAC_MEDIA_ACCEL_REDIRECT="/protected-media/",
+        )
+        manage(env, ["migrate", "--noinput"], ["collectstatic", "--noinput"])
         app_ports = []
         for n in range(2):
             server = Gunicorn(env, work / f"app{n}.log", workers=1).__enter__()

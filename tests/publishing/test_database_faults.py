@@ -73,6 +73,21 @@ def test_healthz_answers_503_with_retry_after(failing_database, lenient_client):
     assert response["Retry-After"] == str(RETRY_AFTER_SECONDS)
 
 
+def test_the_drivers_own_connection_errors_are_a_503_too(db, lenient_client):
+    # Closing a server-side cursor raises psycopg2's error unwrapped by Django.
+    driver_error = type("OperationalError", (connection.Database.OperationalError,), {})(
+        "the database did not answer within 2.5 s"
+    )
+
+    def stalled(execute, sql, params, many, context):
+        raise driver_error
+
+    with connection.execute_wrapper(stalled):
+        response = lenient_client.get("/reports/")
+
+    assert response.status_code == 503
+
+
 def test_a_bug_in_a_query_is_still_a_500(db, lenient_client):
     def broken(execute, sql, params, many, context):
         raise ProgrammingError('column "nonsense" does not exist')
