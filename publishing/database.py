@@ -9,9 +9,10 @@ So psycopg2 is given a wait callback (the hook green-thread libraries use): ever
 for the server is a ``select()`` with a deadline. Past the deadline the query or
 connection attempt fails with ``OperationalError`` (psycopg2 closes that connection),
 which the site answers with a 503 (``publishing.views.server_error``). After such a
-failure this process treats the database as unavailable: every wait fails at once,
-except one probe every ``PROBE_INTERVAL`` seconds, so workers are never tied up one
-deadline per request, and the first probe that gets an answer closes the circuit.
+failure the circuit of this process is open: every wait fails at once, so workers are
+never tied up one deadline per request, while a thread of its own keeps one connection
+attempt waiting in the server's queue. The moment the server answers it, the circuit
+closes; no reader's request is ever the one that waits to find out.
 """
 
 import select
@@ -21,53 +22,67 @@ from contextlib import contextmanager
 
 from django.conf import settings
 
-# After a timeout, how long until one request may try the database again.
-PROBE_INTERVAL = 0.25
-# A thread that has just waited out a deadline does not probe again this soon (within one
-# request it never does), so no request pays two deadlines.
-OWN_FAILURE_SECONDS = 3
+# How long the probe waits on one connection attempt, and between attempts refused.
+PROBE_WAIT = 30
+PROBE_INTERVAL = 0.1
 
 _local = threading.local()
 
 
 class Circuit:
-    """Whether this process has given up on the database for the moment."""
+    """Whether this process has given up on the database until its probe gets an answer."""
 
-    def __init__(self):
+    def __init__(self, probe=None):
         self._lock = threading.Lock()
-        self._retry_at = 0.0  # monotonic; 0 while the database answers
+        self._open = False
+        self._probe = probe  # called in a thread of its own; returns when it connected
 
     def may_try(self) -> bool:
-        """True when closed, and for one caller per PROBE_INTERVAL while open."""
-        with self._lock:
-            if not self._retry_at:
-                return True
-            now = time.monotonic()
-            if (
-                now < self._retry_at
-                or now - getattr(_local, "failed_at", -60) < OWN_FAILURE_SECONDS
-            ):
-                return False
-            # This caller probes; others keep failing fast until it has an answer.
-            self._retry_at = now + 3600
-            return True
+        return not self._open or getattr(_local, "probing", False)
 
     def failed(self) -> None:
         with self._lock:
-            _local.failed_at = time.monotonic()
-            self._retry_at = _local.failed_at + PROBE_INTERVAL
+            if self._open or getattr(_local, "probing", False):
+                return
+            self._open = True
+        if self._probe is not None:
+            threading.Thread(target=self._run_probe, name="database-probe", daemon=True).start()
+
+    def _run_probe(self) -> None:
+        _local.probing = True
+        try:
+            self._probe()
+        finally:
+            self.answered()
 
     def answered(self) -> None:
-        if self._retry_at:
+        if self._open:
             with self._lock:
-                self._retry_at = 0.0
+                self._open = False
 
     @property
     def is_open(self) -> bool:
-        return bool(self._retry_at)
+        return self._open
 
 
-circuit = Circuit()
+def _probe_default_database() -> None:
+    """Connect, and keep trying, until the server answers; then return."""
+    import psycopg2
+    from django.db import connections
+
+    params = connections["default"].get_connection_params()
+    params.pop("cursor_factory", None)
+    while True:
+        try:
+            connection = psycopg2.connect(**params)
+        except psycopg2.Error:
+            time.sleep(PROBE_INTERVAL)  # refused, or no answer within PROBE_WAIT: again
+            continue
+        connection.close()
+        return
+
+
+circuit = Circuit(_probe_default_database)
 
 
 @contextmanager
@@ -82,6 +97,8 @@ def deadline(seconds: float):
 
 
 def _limit(connecting: bool) -> float | None:
+    if getattr(_local, "probing", False):
+        return PROBE_WAIT
     override = getattr(_local, "deadline", None)
     if override is not None:
         return override
@@ -123,14 +140,8 @@ def wait_with_deadline(connection):
             raise psycopg2.OperationalError(f"the database did not answer within {limit:g} s")
 
 
-def _request_started(**kwargs) -> None:
-    _local.failed_at = -60  # a new request on this thread may probe
-
-
 def install() -> None:
     """Called from PublishingConfig.ready() when the default database is PostgreSQL."""
-    from django.core.signals import request_started
     from psycopg2 import extensions
 
     extensions.set_wait_callback(wait_with_deadline)
-    request_started.connect(_request_started, dispatch_uid="database-request-started")

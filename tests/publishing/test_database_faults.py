@@ -106,22 +106,23 @@ def test_the_site_recovers_on_the_first_request_after_the_database_returns(db, l
     assert lenient_client.get("/reports/").status_code == 200
 
 
-def test_after_a_timeout_the_circuit_fails_fast_then_lets_one_probe_through(monkeypatch):
-    circuit = database.Circuit()
-    clock = [1000.0]
-    monkeypatch.setattr(database.time, "monotonic", lambda: clock[0])
+def test_after_a_timeout_the_circuit_fails_fast_until_its_probe_connects():
+    import threading
+
+    database_back = threading.Event()
+    circuit = database.Circuit(probe=lambda: database_back.wait(10))
 
     assert circuit.may_try()
     circuit.failed()
+    circuit.failed()  # one probe, however many requests fail
     assert not circuit.may_try()
+    assert [t.name for t in threading.enumerate()].count("database-probe") == 1
 
-    clock[0] += database.PROBE_INTERVAL
-    assert not circuit.may_try(), "not by the thread whose request has just failed"
-    database._request_started()
-    assert circuit.may_try(), "one probe after the interval"
-    assert not circuit.may_try(), "only one probe at a time"
-    circuit.answered()
-    assert circuit.may_try() and circuit.may_try()
+    database_back.set()
+    deadline = time.monotonic() + 5
+    while circuit.is_open and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert circuit.may_try()
 
 
 @pytest.fixture(scope="module")
