@@ -47,6 +47,7 @@ def public_pages() -> dict[str, str]:
         "privacy": reverse("browse:privacy"),
         "register": reverse("involvement:register"),
         "register-thanks": reverse("involvement:thanks"),
+        "api-docs": reverse("api:docs"),
         "not-found": MISSING_PAGE,
     }
 
@@ -69,5 +70,6 @@ PAGE_TYPES = [
     "privacy",
     "register",
     "register-thanks",
+    "api-docs",
     "not-found",
 ]

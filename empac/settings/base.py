@@ -417,6 +417,8 @@ EMPAC_OAI_REPOSITORY_IDENTIFIER = os.environ.get(
     "EMPAC_OAI_REPOSITORY_IDENTIFIER", urlsplit(EMPAC_SITE_URL).hostname or "empac.localhost"
 )
 EMPAC_OAI_ADMIN_EMAIL = os.environ.get("EMPAC_OAI_ADMIN_EMAIL", "") or (
-    EMPAC_CURATOR_EMAILS[0] if EMPAC_CURATOR_EMAILS else "oai-admin@localhost"
+    EMPAC_CURATOR_EMAILS[0]
+    if EMPAC_CURATOR_EMAILS
+    else f"oai-admin@{EMPAC_OAI_REPOSITORY_IDENTIFIER}"
 )
 EMPAC_OAI_PAGE_SIZE = env_int("EMPAC_OAI_PAGE_SIZE", 50)
