@@ -20,6 +20,21 @@ def published_report_tags():
     ).distinct()
 
 
+class StrictBooleanField(forms.Field):
+    """Only "true" or "false": anything else is a 400, never quietly ignored."""
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value in ("true", "false"):
+            return value == "true"
+        raise forms.ValidationError('Must be "true" or "false".')
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
 class YearFilter(django_filters.NumberFilter):
     # A whole year a date can have: a fraction or year 0 is a 400, not a database error.
     field_class = forms.IntegerField
@@ -65,7 +80,7 @@ class KnowledgeGapFilter(django_filters.FilterSet):
         method="filter_theme",
     )
     status = django_filters.ChoiceFilter(choices=KnowledgeGap.Status.choices)
-    is_open = django_filters.BooleanFilter(
+    is_open = BooleanFilter(
         method="filter_open", help_text="true: not answered nor superseded; false: the rest."
     )
     analysis = django_filters.CharFilter(
@@ -88,7 +103,7 @@ class KnowledgeGapFilter(django_filters.FilterSet):
 
 class OrganisationFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Organisation.Kind.choices)
-    is_member = django_filters.BooleanFilter(help_text="Members of the collaboration only.")
+    is_member = BooleanFilter(help_text="Members of the collaboration only.")
 
     class Meta:
         model = Organisation

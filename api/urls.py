@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView
 
 from publishing.http import cached_by_content
@@ -27,4 +27,5 @@ urlpatterns = [
     *resource("reports", views.ReportViewSet, "report"),
     *resource("gap-analyses", views.GapAnalysisViewSet, "gapanalysis"),
     *resource("knowledge-gaps", views.KnowledgeGapViewSet, "knowledgegap", "<int:pk>"),
+    re_path(r"^.*$", views.not_found, name="not-found"),
 ]

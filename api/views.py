@@ -10,6 +10,7 @@ import functools
 
 from django.conf import settings
 from django.db.models import Prefetch
+from django.http import JsonResponse
 from django.views.generic import TemplateView
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.generators import SchemaGenerator
@@ -61,7 +62,21 @@ class PublicViewSet(viewsets.ReadOnlyModelViewSet):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        unknown = set(request.query_params) - self.known_parameters()
+        if request.method.lower() not in self.action_map:
+            return  # a method this address does not answer: 405, whatever the parameters
+        params = request.query_params
+        doubtful = {
+            name: ["Given more than once; give it once."]
+            for name in params
+            if len(params.getlist(name)) > 1
+        } | {
+            name: ["Empty; leave the parameter out instead."]
+            for name in params
+            if params.get(name) == ""
+        }
+        if doubtful:
+            raise ValidationError(doubtful)
+        unknown = set(params) - self.known_parameters()
         if unknown:
             # A misspelt filter must not quietly return everything.
             known = ", ".join(sorted(self.known_parameters())) or "none"
@@ -170,6 +185,11 @@ class KnowledgeGapViewSet(PublicViewSet):
 def api_schema() -> dict:
     """The OpenAPI schema; it follows from the code alone, so it is computed once."""
     return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def not_found(request, *args, **kwargs):
+    """Any other address under /api/: a 404 in the API's shape, not an HTML page."""
+    return JsonResponse({"detail": "There is nothing at this address of the API."}, status=404)
 
 
 class ApiDocsView(TemplateView):

@@ -36,6 +36,7 @@ NOT_HTML = {
     "feeds:sitemap-section",
     "feeds:robots",
     "api:schema",
+    "api:not-found",
     *(
         f"api:{name}-{view}"
         for name in ("theme", "organisation", "person", "report", "gapanalysis", "knowledgegap")

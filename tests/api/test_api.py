@@ -158,6 +158,8 @@ def test_knowledge_gap_filters_follow_the_theme_pages_rule(client):
         ({"page_size": "1000000"}, "page_size"),
         ({"page_size": "0"}, "page_size"),
         ({"page_size": "lots"}, "page_size"),
+        ({"kind": ""}, "kind"),
+        ({"kind": ["interim", "news"]}, "kind"),
     ],
 )
 def test_bad_parameters_get_a_400_naming_them(client, published_report, params, parameter):
@@ -282,3 +284,15 @@ def test_api_query_counts_do_not_grow_with_rows(client, django_assert_max_num_qu
     assert_query_counts_flat(
         client, django_assert_max_num_queries, pages, budget=18, grow=lambda: grow_catalogue(40)
     )
+
+
+def test_boolean_filters_take_only_true_or_false(client):
+    data = get(client, "knowledgegap-list", status=400, is_open="maybe")
+    assert "is_open" in data["errors"]
+
+
+def test_any_other_api_address_is_a_json_404(client):
+    response = client.get("/api/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json()["detail"]
+    assert client.get("/api/reports/no slug!/").status_code == 404

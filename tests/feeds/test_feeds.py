@@ -115,7 +115,7 @@ def test_feeds_answer_with_validators_and_304_when_unchanged(client, published_r
 def test_pages_name_their_feed_for_feed_readers_and_people(client, page, feed, published_report):
     html = client.get(reverse(page)).content.decode()
     href = reverse(feed)
-    assert f'<link rel="alternate" type="application/atom+xml"' in html
+    assert '<link rel="alternate" type="application/atom+xml"' in html
     assert f'href="{href}"' in html.split("</head>")[0]
     assert f'<a class="govuk-link" href="{href}">Follow' in html
 
