@@ -28,36 +28,18 @@ def api_link(view_name, lookup="slug"):
     )
 
 
-class ThemeRefSerializer(serializers.ModelSerializer):
-    api_url = api_link("theme-detail")
-
-    class Meta:
-        model = Theme
-        fields = ["slug", "short_name", "api_url"]
-
-
-class OrganisationRefSerializer(serializers.ModelSerializer):
-    api_url = api_link("organisation-detail")
-
-    class Meta:
-        model = Organisation
-        fields = ["slug", "name", "api_url"]
+def reference(model, label: str, view_name: str, lookup: str = "slug"):
+    """A short serializer naming a related thing: its key, its name and its API address."""
+    meta = type("Meta", (), {"model": model, "fields": [lookup, label, "api_url"]})
+    attributes = {"api_url": api_link(view_name, lookup), "Meta": meta, "__module__": __name__}
+    return type(f"{model.__name__}RefSerializer", (serializers.ModelSerializer,), attributes)
 
 
-class PersonRefSerializer(serializers.ModelSerializer):
-    api_url = api_link("person-detail")
-
-    class Meta:
-        model = Person
-        fields = ["slug", "display_name", "api_url"]
-
-
-class ReportRefSerializer(serializers.ModelSerializer):
-    api_url = api_link("report-detail")
-
-    class Meta:
-        model = Report
-        fields = ["slug", "title", "api_url"]
+ThemeRefSerializer = reference(Theme, "short_name", "theme-detail")
+OrganisationRefSerializer = reference(Organisation, "name", "organisation-detail")
+PersonRefSerializer = reference(Person, "display_name", "person-detail")
+ReportRefSerializer = reference(Report, "title", "report-detail")
+GapAnalysisRefSerializer = reference(GapAnalysis, "title", "gapanalysis-detail")
 
 
 class ThemeSerializer(serializers.ModelSerializer):
@@ -228,14 +210,6 @@ class ComparisonRowSerializer(serializers.ModelSerializer):
     class Meta:
         model = ComparisonRow
         fields = ["dimension", "first_side_items", "second_side_items"]
-
-
-class GapAnalysisRefSerializer(serializers.ModelSerializer):
-    api_url = api_link("gapanalysis-detail")
-
-    class Meta:
-        model = GapAnalysis
-        fields = ["slug", "title", "api_url"]
 
 
 class KnowledgeGapSerializer(serializers.ModelSerializer):

@@ -1,9 +1,9 @@
 """Requests to the API and OAI-PMH counted per client address, shared by every worker.
 
 The counters live where all workers see them: Redis when REDIS_URL is set (a "ratelimit"
-cache), otherwise the database (the same fixed-window counters as the Get involved
-form, ``involvement.ratelimit``). Never in a worker's memory, where each worker would
-give a client its own allowance.
+cache), otherwise the database (the Get involved form's fixed-window counters,
+``involvement.RateLimitBucket``, counted in one statement). Never in a worker's memory,
+where each worker would give a client its own allowance.
 
 It runs as middleware after URL resolution, so it counts every request to those
 addresses, those answered from the response cache and 304s included; over the limit,
@@ -14,10 +14,12 @@ import datetime
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import connections, router
 from django.http import JsonResponse
 from django.utils import timezone
 
-from involvement.ratelimit import RateLimitResult, address_key, client_address, rate_limit_hit
+from involvement.models import RateLimitBucket
+from involvement.ratelimit import RateLimitResult, address_key, client_address
 
 THROTTLED_NAMESPACES = {"api", "oai"}
 SCOPE = "api"
@@ -44,13 +46,48 @@ def count_in_cache(cache, *, key: str, limit: int, window_seconds: int) -> RateL
     return RateLimitResult(count=count, limit=limit, retry_after=retry_after)
 
 
+def count_in_database(*, key: str, limit: int, window_seconds: int) -> RateLimitResult:
+    """One request counted in one statement, exact however many workers count at once.
+
+    The registration form's rate_limit_hit takes four queries in a transaction; at the
+    API's request rates that write lock was most of a cached answer's cost (make bench:
+    370 requests/s against 1,400 for the unthrottled feed on SQLite). An upsert with
+    RETURNING, which SQLite (3.35+) and PostgreSQL spell alike, does it in one. Older
+    windows of the address are deleted when a new one opens.
+    """
+    now = timezone.now()
+    start = _window_start(now, window_seconds)
+    window_start = datetime.datetime.fromtimestamp(start, tz=datetime.UTC)
+    connection = connections[router.db_for_write(RateLimitBucket)]
+    opts = RateLimitBucket._meta
+    quote = connection.ops.quote_name
+    table = quote(opts.db_table)
+    key_column, window_column, count_column = (
+        quote(opts.get_field(name).column) for name in ("key", "window_start", "count")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({key_column}, {window_column}, {count_column}) "
+            f"VALUES (%s, %s, 1) ON CONFLICT ({key_column}, {window_column}) "
+            f"DO UPDATE SET {count_column} = {table}.{count_column} + 1 "
+            f"RETURNING {count_column}",
+            [key, connection.ops.adapt_datetimefield_value(window_start)],
+        )
+        count = cursor.fetchone()[0]
+    if count == 1:
+        RateLimitBucket.objects.filter(key=key, window_start__lt=window_start).delete()
+    ends = window_start + datetime.timedelta(seconds=window_seconds)
+    retry_after = max(int((ends - now).total_seconds()), 1)
+    return RateLimitResult(count=count, limit=limit, retry_after=retry_after)
+
+
 def count_request(request) -> RateLimitResult:
     key = address_key(client_address(request), scope=SCOPE)
     limit = settings.EMPAC_API_RATE_LIMIT
     window = settings.EMPAC_API_RATE_WINDOW_SECONDS
     if "ratelimit" in settings.CACHES:
         return count_in_cache(caches["ratelimit"], key=key, limit=limit, window_seconds=window)
-    return rate_limit_hit(key=key, limit=limit, window_seconds=window)
+    return count_in_database(key=key, limit=limit, window_seconds=window)
 
 
 def too_many_requests(result: RateLimitResult) -> JsonResponse:

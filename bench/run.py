@@ -113,6 +113,7 @@ print(json.dumps({
     "theme": theme.get_absolute_url(),
     "theme_pages": math.ceil(in_theme / ThemeDetailView.paginate_by),
     "report_pages": math.ceil(Report.objects.published().count() / ReportListView.paginate_by),
+    "report": Report.objects.published().newest_first().first().slug,
 }))
 """
     found = json.loads(
@@ -128,6 +129,10 @@ print(json.dumps({
         .stdout.strip()
         .splitlines()[-1]
     )
+    return [*pages_of(found), *open_data.targets(found)]
+
+
+def pages_of(found) -> list[dict]:
     return [
         {"name": "/healthz", "path": "/healthz", "kind": "baseline"},
         {"name": "home page", "path": "/", "kind": "repeated"},
@@ -312,7 +317,7 @@ def main() -> int:
     log(manage(env, "seed_empac").strip())
     log(manage(env, "generate_demo_data", "--reports", str(args.reports), "--seed", "1").strip())
     manage(env, "collectstatic", "--noinput", "--clear", "-v0")
-    pages = targets(env) + open_data.targets(ROOT, env)
+    pages = targets(env)
 
     rows = []
     with Gunicorn(env, WORK / "gunicorn.log", workers=args.workers) as server:

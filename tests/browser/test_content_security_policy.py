@@ -30,9 +30,11 @@ def test_no_page_type_nor_the_admin_violates_the_csp(context):
     page.add_init_script(LISTEN)
     page.on(
         "console",
-        lambda message: console.append(f"{page.url}: {message.text}")
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            console.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
     )
     problems = []
     pages = public_pages()
