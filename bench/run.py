@@ -23,11 +23,10 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from bench import open_data
 from bench.server import Gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
-import open_data  # noqa: E402  (beside this file; the open outputs' targets)
 
 LUA = ROOT / "bench" / "pages.lua"
 DOC = ROOT / "docs" / "benchmarks.md"
