@@ -214,7 +214,8 @@ class ComparisonRowSerializer(serializers.ModelSerializer):
 
 class KnowledgeGapSerializer(serializers.ModelSerializer):
     theme = ThemeRefSerializer(allow_null=True)
-    analysis = GapAnalysisRefSerializer()
+    analysis = GapAnalysisRefSerializer(allow_null=True, help_text="The analysis raising it.")
+    report = ReportRefSerializer(allow_null=True, help_text="For a gap in no analysis.")
     url = PageUrlField()
     api_url = api_link("knowledgegap-detail", lookup="pk")
 
@@ -227,6 +228,7 @@ class KnowledgeGapSerializer(serializers.ModelSerializer):
             "status",
             "theme",
             "analysis",
+            "report",
             "created_at",
             "status_changed_at",
             "updated_at",
@@ -237,7 +239,11 @@ class KnowledgeGapSerializer(serializers.ModelSerializer):
 
 class KnowledgeGapInAnalysisSerializer(KnowledgeGapSerializer):
     class Meta(KnowledgeGapSerializer.Meta):
-        fields = [name for name in KnowledgeGapSerializer.Meta.fields if name != "analysis"]
+        fields = [
+            name
+            for name in KnowledgeGapSerializer.Meta.fields
+            if name not in ("analysis", "report")
+        ]
 
 
 class GapAnalysisSerializer(serializers.ModelSerializer):

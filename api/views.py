@@ -177,7 +177,10 @@ class KnowledgeGapViewSet(PublicViewSet):
         return (
             published(KnowledgeGap)
             .select_related("analysis")
-            .prefetch_related(Prefetch("theme", queryset=published(Theme)))
+            .prefetch_related(
+                Prefetch("theme", queryset=published(Theme)),
+                Prefetch("report", queryset=published(Report)),
+            )
         )
 
 

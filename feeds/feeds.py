@@ -141,7 +141,7 @@ class KnowledgeGapsFeed(AtomFeed):
         happened = Coalesce("status_changed_at", "created_at", "updated_at")
         return (
             KnowledgeGap.objects.published()
-            .select_related("analysis")
+            .select_related("analysis", "report")
             .prefetch_related(None)
             .annotate(happened_at=happened)
             .order_by("-happened_at", "-pk")[:FEED_LENGTH]
@@ -153,7 +153,8 @@ class KnowledgeGapsFeed(AtomFeed):
         return f"New knowledge gap: {gap.question}"
 
     def item_description(self, gap):
-        parts = [f"Status: {gap.get_status_display()}.", f"From {gap.analysis.title}."]
+        source = gap.analysis or gap.report
+        parts = [f"Status: {gap.get_status_display()}.", f"From {source.title}."]
         if gap.detail:
             parts.insert(0, gap.detail)
         return " ".join(parts)

@@ -296,3 +296,16 @@ def test_any_other_api_address_is_a_json_404(client):
     assert response.status_code == 404
     assert response.json()["detail"]
     assert client.get("/api/reports/no slug!/").status_code == 404
+
+
+def test_a_gap_raised_by_a_report_alone_names_the_report_only_while_it_is_public(client):
+    report = factories.ReportFactory()
+    gap = factories.KnowledgeGapFactory(analysis=None, report=report)
+    data = get(client, "knowledgegap-detail", gap.pk)
+    assert data["analysis"] is None and data["report"]["slug"] == report.slug
+    assert data["url"].endswith(f"{report.get_absolute_url()}#gap-{gap.pk}")
+
+    hidden = factories.ReportFactory(status="draft", title="Hidden report")
+    in_analysis = factories.KnowledgeGapFactory(report=hidden)
+    data = get(client, "knowledgegap-detail", in_analysis.pk)
+    assert data["report"] is None and "Hidden report" not in str(data)

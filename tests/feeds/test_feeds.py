@@ -138,3 +138,13 @@ def test_feeds_query_counts_do_not_grow_with_reports(client, django_assert_max_n
     assert_query_counts_flat(
         client, django_assert_max_num_queries, pages, budget=8, grow=lambda: grow_catalogue(40)
     )
+
+
+def test_knowledge_gaps_raised_by_a_report_alone_are_in_the_feed(client):
+    report = factories.ReportFactory(title="A news post")
+    factories.KnowledgeGapFactory(analysis=None, report=report, question="Who moves the cash?")
+    feed = parsed(client, reverse("feeds:knowledge-gaps"))
+    entry = feed.entries[0]
+    assert entry.title == "New knowledge gap: Who moves the cash?"
+    assert "From A news post." in entry.summary
+    assert entry.link.endswith(f"{report.get_absolute_url()}#gap-{KnowledgeGap.objects.get().pk}")
