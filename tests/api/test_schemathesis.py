@@ -3,7 +3,9 @@ and no answer the schema does not describe. A bounded number of examples per add
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -13,7 +15,21 @@ EXAMPLES_PER_OPERATION = 30
 
 
 @pytest.fixture
-def api_schema(db, django_settings_for_schemathesis):
+def wsgi_application():
+    """Django's WSGI handler, leaving the test's connection open as the test client does.
+
+    The handler closes old connections at each request's end, which on PostgreSQL would
+    close the connection the test's transaction is open on.
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield get_wsgi_application()
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(db, django_settings_for_schemathesis, wsgi_application):
     theme = factories.ThemeFactory(slug="organised-fraud")
     report = factories.ReportFactory(themes=[theme], tags=["money laundering"], slug="a-report")
     report.authors.add(factories.PersonFactory(slug="jane-smith"))
@@ -21,7 +37,7 @@ def api_schema(db, django_settings_for_schemathesis):
     analysis = factories.GapAnalysisFactory(report=report, slug="an-analysis")
     factories.ComparisonRowFactory(analysis=analysis)
     factories.KnowledgeGapFactory(analysis=analysis, theme=theme)
-    return schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+    return schemathesis.openapi.from_wsgi("/api/schema/", wsgi_application)
 
 
 @pytest.fixture
