@@ -145,6 +145,9 @@ def stalling_site(tmp_path_factory):
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "empac.settings.test",
             "DATABASE_URL": cluster.create_database("empac_stall"),
+            # The limits of production's web requests, which this test times.
+            "DJANGO_DB_STATEMENT_TIMEOUT": "2",
+            "DJANGO_DB_CONNECT_TIMEOUT": "2",
         }
         subprocess.run(
             [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
