@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "reports",
     "involvement",
     "browse",
+    "search",
     "content",
 ]
 
@@ -250,6 +251,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Search: how many of the newest matches are ranked, counted and faceted. A search
+# matching more says so; adding words or a facet narrows it (search/engine.py).
+EMPAC_SEARCH_CANDIDATES = env_int("EMPAC_SEARCH_CANDIDATES", 1000)
 
 # Largest PDF a curator may upload to a report.
 REPORT_PDF_MAX_BYTES = env_int("EMPAC_REPORT_PDF_MAX_BYTES", 20 * 1024 * 1024)

@@ -1,0 +1,140 @@
+"""PostgreSQL: generated, weighted tsvector and facet columns on search_entry, GIN-indexed.
+
+The columns are computed by PostgreSQL from each row as it is written (see the
+migration), so there is nothing to keep here: writing ``Entry`` rows is indexing them.
+"""
+
+import re
+
+from django.db import connection
+
+from ..documents import MARK_END, MARK_START
+from ..query import Query
+from . import TIER, TIERS, Backend, Hit
+
+CONFIG = "empac_search"  # English stemming with accents removed (the migration makes it)
+# ts_headline reads the whole text it is given: long texts are cut for snippets only.
+HEADLINE_CHARS = 50_000
+MARKS = f'StartSel="{MARK_START}", StopSel="{MARK_END}"'
+HEADLINE = f'{MARKS}, MaxWords=32, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "'
+
+
+# The tsvector's weights by how many of the text columns (title first) a tier spans.
+WEIGHTS = {1: "A", 2: "AB", 3: "ABC"}
+LEXEME = re.compile(r"'(?:[^']|'')*'")
+
+
+def weighted(tsquery: str, weights: str) -> str:
+    """The tsquery matching only in the fields of these weights ('red':A <-> 'team':A)."""
+    return LEXEME.sub(lambda lexeme: f"{lexeme.group(0)}:{weights}", tsquery)
+
+
+def _term(term) -> tuple[str, list]:
+    # One word, or "a phrase": websearch_to_tsquery stems it, drops stop words, and
+    # accepts any text without error.
+    text = term.tokens[0] if term.is_word else '"' + " ".join(term.tokens) + '"'
+    return f"websearch_to_tsquery('{CONFIG}', %s)", [text]
+
+
+def _any(terms) -> tuple[str, list]:
+    parts = [_term(term) for term in terms]
+    sql = " || ".join(part for part, _ in parts)
+    return (f"({sql})" if len(parts) > 1 else sql), [p for _, params in parts for p in params]
+
+
+def tsquery_sql(query: Query) -> tuple[str, list]:
+    """The query as a tsquery expression. OR binds tighter than AND, as readers expect
+    ("county OR rural lines"), so each clause is combined here rather than handing the
+    whole text to websearch_to_tsquery, whose OR binds looser."""
+    parts = [_any(clause) for clause in query.clauses]
+    if query.excluded:
+        sql, params = _any(query.excluded)
+        parts.append((f"!!({sql})", params))
+    return " && ".join(sql for sql, _ in parts), [p for _, params in parts for p in params]
+
+
+class PostgreSQLBackend(Backend):
+    def _tsquery(self, cursor, query: Query) -> str:
+        # Computed first, so the planner sees a constant and can tell a rare word (use
+        # the GIN index) from a common one (walk the newest entries and stop early).
+        sql, params = tsquery_sql(query)
+        cursor.execute(f"SELECT ({sql})::text", params)
+        return cursor.fetchone()[0] or ""
+
+    def clear(self):
+        with connection.cursor() as cursor:
+            # DELETE rather than TRUNCATE: searches go on reading the old index until
+            # the rebuild commits, instead of waiting on a table lock.
+            cursor.execute("DELETE FROM search_word")
+
+    def optimise(self):
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE search_entry")
+            cursor.execute("ANALYZE search_word")
+
+    def candidates(self, query, facets, limit):
+        with connection.cursor() as cursor:
+            where, params, rank = [], [], "0.0"
+            if query:
+                tsquery = self._tsquery(cursor, query)
+                if not tsquery:
+                    return []
+                where.append("document @@ %s::tsquery")
+                params.append(tsquery)
+                rank = "ts_rank(document, %s::tsquery, 1)"
+            if facets:
+                where.append("facet_tokens @> %s::text[]")
+                params.append(list(facets))
+            rank_params = []
+            if query:
+                tiers = " ".join(
+                    f"WHEN document @@ %s::tsquery THEN {tier}" for tier in range(len(TIERS), 0, -1)
+                )
+                rank = f"(CASE {tiers} ELSE 0 END) * {TIER} + {rank}"
+                rank_params = [
+                    weighted(tsquery, WEIGHTS[len(columns)]) for columns in reversed(TIERS)
+                ] + [tsquery]
+            # Ranked after the LIMIT: ts_rank reads each tsvector, so only the bounded
+            # candidates pay for it.
+            cursor.execute(
+                f"SELECT key, {rank}, facets FROM ("
+                f"SELECT key, document, facets FROM search_entry WHERE {' AND '.join(where)} "
+                "ORDER BY key DESC LIMIT %s) AS candidates",
+                rank_params + params + [limit],
+            )
+            return [Hit(key, rank, tokens) for key, rank, tokens in cursor.fetchall()]
+
+    def highlights(self, query, keys):
+        if not keys:
+            return {}
+        with connection.cursor() as cursor:
+            tsquery = self._tsquery(cursor, query)
+            if not tsquery:
+                return {}
+            headline = f"ts_headline('{CONFIG}', left({{}}, {HEADLINE_CHARS}), q, %s)"
+            columns = ", ".join(
+                headline.format(column) for column in ("title", "summary", "body", "attachment")
+            )
+            cursor.execute(
+                f"SELECT key, {columns} FROM search_entry, CAST(%s AS tsquery) AS q "
+                "WHERE key = ANY(%s)",
+                [f"HighlightAll=true, {MARKS}", HEADLINE, HEADLINE, HEADLINE, tsquery, keys],
+            )
+            return {row[0]: tuple(text or "" for text in row[1:]) for row in cursor.fetchall()}
+
+    def similar_words(self, word, limit=30):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT word FROM search_word WHERE word %% %s "
+                "ORDER BY similarity(word, %s) DESC, word LIMIT %s",
+                [word, word, limit],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    def size(self):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_total_relation_size('search_entry') "
+                "+ pg_total_relation_size('search_word')"
+            )
+            return cursor.fetchone()[0]

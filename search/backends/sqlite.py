@@ -1,0 +1,158 @@
+"""SQLite: an FTS5 index over search_entry (external content), kept by this module.
+
+The index is written here, beside each write of ``Entry`` rows and in the same
+transaction, rather than by triggers, so that a rebuild can empty it at once with
+FTS5's 'delete-all' (a trigger would unindex row by row).
+"""
+
+from django.db import connection
+
+from ..documents import MARK_END, MARK_START
+from ..query import Query
+from . import TEXT_COLUMNS, TIER, TIERS, Backend, Hit
+
+FTS = "search_entry_fts"
+ENTRY = "search_entry"
+WORDS = "search_word"
+WORD_TRIGRAMS = "search_word_trigram"
+# bm25 weights by column: title, summary, body, attachment, facets (never ranked).
+WEIGHTS = "10.0, 4.0, 1.5, 1.0, 0.0"
+SNIPPET_WORDS = 32
+CHUNK = 500
+
+
+def quoted(text: str) -> str:
+    """An FTS5 string: whatever it holds is text to the tokenizer, never syntax."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _term(term) -> str:
+    return quoted(" ".join(term.tokens))
+
+
+def _any(terms) -> str:
+    terms = list(terms)
+    return _term(terms[0]) if len(terms) == 1 else "(" + " OR ".join(map(_term, terms)) + ")"
+
+
+def text_expression(query: Query, columns=TEXT_COLUMNS) -> str:
+    expression = " AND ".join(_any(clause) for clause in query.clauses)
+    if query.excluded:
+        expression = f"({expression}) NOT {_any(query.excluded)}"
+    return "{" + " ".join(columns) + "} : (" + expression + ")"
+
+
+def match_expression(query: Query | None, facets: list[str]) -> str:
+    parts = [text_expression(query)] if query else []
+    parts += [f"facets : {quoted(token)}" for token in facets]
+    return " AND ".join(parts)
+
+
+def _chunks(keys):
+    keys = list(keys)
+    for start in range(0, len(keys), CHUNK):
+        yield keys[start : start + CHUNK]
+
+
+def _in(keys) -> str:
+    return ", ".join(["%s"] * len(keys))
+
+
+class SQLiteBackend(Backend):
+    def _index(self, keys, command: str | None) -> None:
+        columns = ", ".join((*TEXT_COLUMNS, "facets"))
+        target = f"{FTS}, rowid, {columns}" if command else f"rowid, {columns}"
+        first = f"'{command}', key" if command else "key"
+        with connection.cursor() as cursor:
+            for chunk in _chunks(keys):
+                cursor.execute(
+                    f"INSERT INTO {FTS} ({target}) SELECT {first}, {columns} "
+                    f"FROM {ENTRY} WHERE key IN ({_in(chunk)})",
+                    chunk,
+                )
+
+    def add(self, keys):
+        self._index(keys, None)
+
+    def remove(self, keys):
+        # External content: FTS5 unindexes a row given the values it indexed.
+        self._index(keys, "delete")
+
+    def clear(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {FTS} ({FTS}) VALUES ('delete-all')")
+            cursor.execute(f"DELETE FROM {WORD_TRIGRAMS}")
+
+    def optimise(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {FTS} ({FTS}) VALUES ('optimize')")
+            cursor.execute(f"INSERT INTO {WORD_TRIGRAMS} ({WORD_TRIGRAMS}) VALUES ('optimize')")
+
+    def candidates(self, query, facets, limit):
+        if query:
+            rank = f"-bm25({FTS}, {WEIGHTS})"
+        else:
+            rank = "0.0"
+        # ORDER BY rowid DESC LIMIT: FTS5 walks its lists newest first and stops, so
+        # bm25 is computed for at most `limit` rows, however many match.
+        sql = (
+            f"SELECT rowid, {rank}, facets FROM {FTS} WHERE {FTS} MATCH %s "
+            "ORDER BY rowid DESC LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [match_expression(query, facets), limit])
+            rows = cursor.fetchall()
+            if not query or not rows:
+                return [Hit(key, rank, tokens) for key, rank, tokens in rows]
+            tiers = self._tiers(cursor, query, floor=rows[-1][0])
+        return [Hit(key, tiers.get(key, 0) * TIER + rank, tokens) for key, rank, tokens in rows]
+
+    def _tiers(self, cursor, query, floor) -> dict[int, int]:
+        """Which candidates match the whole query in their title (3), within title and
+        summary (2), or without the attachment (1). Each query is bounded below by the
+        oldest candidate's key, so it reads no more of the index than the candidates'."""
+        tiers = {}
+        for tier, columns in enumerate(TIERS, 1):
+            cursor.execute(
+                f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s AND rowid >= %s",
+                [text_expression(query, columns), floor],
+            )
+            tiers.update((key, tier) for (key,) in cursor.fetchall())
+        return tiers
+
+    def highlights(self, query, keys):
+        if not keys:
+            return {}
+        marks = f"'{MARK_START}', '{MARK_END}'"
+        snippets = ", ".join(
+            f"snippet({FTS}, {column}, {marks}, '…', {SNIPPET_WORDS})" for column in (1, 2, 3)
+        )
+        sql = (
+            f"SELECT rowid, highlight({FTS}, 0, {marks}), {snippets} FROM {FTS} "
+            f"WHERE {FTS} MATCH %s AND rowid IN ({_in(keys)})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [text_expression(query), *keys])
+            return {row[0]: tuple(text or "" for text in row[1:]) for row in cursor.fetchall()}
+
+    def similar_words(self, word, limit=30):
+        trigrams = {word[i : i + 3] for i in range(len(word) - 2)}
+        if not trigrams:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT word FROM {WORD_TRIGRAMS} WHERE {WORD_TRIGRAMS} MATCH %s "
+                "ORDER BY rank LIMIT %s",
+                [" OR ".join(quoted(t) for t in sorted(trigrams)), limit],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    def size(self):
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'search\\_%' ESCAPE '\\'"
+                )
+                return cursor.fetchone()[0]
+        except Exception:  # noqa: BLE001 - dbstat is an optional part of SQLite
+            return None
