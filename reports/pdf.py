@@ -67,7 +67,8 @@ def read_pdf_text(file, *, clock=time.monotonic) -> PdfText:
     stopped = ""
     try:
         for index in range(min(total, MAX_PAGES)):
-            text = (reader.pages[index].extract_text() or "").strip()
+            # NUL can come out of a font's mapping; no database column holds it.
+            text = (reader.pages[index].extract_text() or "").replace("\x00", "").strip()
             read += 1
             if text:
                 parts.append(text)

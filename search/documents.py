@@ -70,7 +70,9 @@ def report_kind_facet(kind: str) -> str:
 
 def _text(*parts) -> str:
     text = "\n".join(part for part in parts if part)
-    return text.replace(MARK_START, "").replace(MARK_END, "")[:MAX_FIELD_CHARS]
+    # NUL is no character of text, and PostgreSQL refuses to store it.
+    text = text.replace(MARK_START, "").replace(MARK_END, "").replace("\x00", "")
+    return text[:MAX_FIELD_CHARS]
 
 
 @dataclass

@@ -6,9 +6,12 @@ Saves, deletes and re-links call it in the same transaction (``signals``); comma
 that write in bulk call it themselves.
 """
 
+from contextlib import nullcontext
 from itertools import islice
 
 from django.db import connection, transaction
+
+from publishing.bulk import insert_rows
 
 from .backends import backend
 from .documents import BY_MODEL, KINDS, Document, Kind
@@ -41,37 +44,43 @@ def _delete_entries(engine, kind: Kind, ids) -> None:
         cursor.execute(f"DELETE FROM {Entry._meta.db_table} WHERE key IN ({_in(keys)})", keys)
 
 
+ENTRY_FIELDS = ("key", "kind", "object_id", "title", "summary", "body", "attachment", "facets")
+
+
 def _write(engine, documents: list[Document]) -> None:
-    Entry.objects.bulk_create(
-        Entry(
-            key=document.key,
-            kind=document.kind.code,
-            object_id=document.object_id,
-            title=document.title,
-            summary=document.summary,
-            body=document.body,
-            attachment=document.attachment,
-            facets=" ".join(document.facets),
-        )
-        for document in documents
+    insert_rows(
+        Entry,
+        ENTRY_FIELDS,
+        [
+            (
+                document.key,
+                document.kind.code,
+                document.object_id,
+                document.title,
+                document.summary,
+                document.body,
+                document.attachment,
+                " ".join(document.facets),
+            )
+            for document in documents
+        ],
     )
     engine.add([document.key for document in documents])
-    add_words(documents)
+    add_words(document.text() for document in documents)
 
 
-def add_words(documents) -> None:
-    found = set()
-    for document in documents:
-        found.update(fold(word) for word in words(document.text()))
-    found = {word for word in found if 1 < len(word) <= MAX_WORD_CHARS}
+def add_words(texts) -> None:
+    """Add the words of these texts to the vocabulary, folded as the index folds them."""
+    found = {fold(word) for word in set(words("\n".join(texts).casefold()))}
+    found = sorted(word for word in found if 1 < len(word) <= MAX_WORD_CHARS)
     if found:
-        Word.objects.bulk_create((Word(word=w) for w in sorted(found)), ignore_conflicts=True)
+        Word.objects.bulk_create((Word(word=word) for word in found), ignore_conflicts=True)
 
 
 def index(kind: Kind, ids) -> int:
     """Rebuild the entries of these objects of one kind; returns how many are public."""
-    engine, public = backend(), 0
-    with transaction.atomic():
+    engine, public, ids = backend(), 0, list(ids)
+    with transaction.atomic(), engine.bulk() if len(ids) > BATCH else nullcontext():
         for batch in batches(ids):
             documents = kind.documents(batch)
             _delete_entries(engine, kind, batch)
@@ -86,14 +95,14 @@ def index_instances(model, ids) -> None:
         index(kind, ids)
 
 
-def rebuild(progress=None) -> dict[str, int]:
+def rebuild(progress=None) -> dict[Kind, int]:
     """Empty the index, then fill it with everything public, in one transaction.
 
     Searches go on seeing the old index until the new one commits. ``progress`` is
     called with (kind, done, total) after each batch. Returns the counts per kind.
     """
     engine, counts = backend(), {}
-    with transaction.atomic():
+    with transaction.atomic(), engine.bulk():
         engine.clear()
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {Entry._meta.db_table}")
@@ -108,7 +117,7 @@ def rebuild(progress=None) -> dict[str, int]:
                     progress(kind, done, len(ids))
             if progress and not ids:
                 progress(kind, 0, 0)
-            counts[kind.plural] = len(ids)
+            counts[kind] = len(ids)
         engine.optimise()
     return counts
 

@@ -7,6 +7,7 @@ and pg_trgm for typos. Both bound the match set the same way: the newest matches
 entry key (``documents.sort_key``), at most ``limit`` of them, are the only ones ranked.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection
@@ -37,6 +38,11 @@ class Backend:
 
     def clear(self) -> None:
         """Empty the index and the vocabulary (the entries are deleted by the caller)."""
+
+    @contextmanager
+    def bulk(self):
+        """Around writing many entries in one transaction: defer what can be deferred."""
+        yield
 
     def optimise(self) -> None:
         """After a rebuild: compact the index, refresh the planner's statistics."""
