@@ -139,6 +139,11 @@ class SearchView(TemplateView):
         filters = form.filters()
         results = search(query, filters, sort=sort, page=request.GET.get("page") or 1)
         links = Links(request)
+        if results.corrected:
+            # Narrowing or reordering goes on from the query the results are for.
+            links.pairs = [("q", results.corrected.text())] + [
+                (k, v) for k, v in links.pairs if k != "q"
+            ]
         groups, chosen = facet_groups(results, filters, links)
         typed = clean(request.GET.get("q", ""))[:MAX_QUERY_CHARS]
         notes = list(query.notes) + form.ignored
