@@ -38,7 +38,9 @@ class SearchForm(forms.Form):
         return self.cleaned_data.get("sort") or "relevance"
 
     def _values(self, name) -> list[str]:
-        values = [v for v in dict.fromkeys(self.data.getlist(name)) if v.strip()]
+        # NUL never names anything, and PostgreSQL refuses it even in a lookup.
+        values = [v.replace("\x00", "") for v in self.data.getlist(name)]
+        values = [v for v in dict.fromkeys(values) if v.strip()]
         if len(values) > MAX_VALUES:
             self.ignored.append(f"Only the first {MAX_VALUES} values of “{name}” were used.")
         return values[:MAX_VALUES]

@@ -17,9 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def indexed(model) -> set[int]:
-    return set(
-        Entry.objects.filter(kind=BY_MODEL[model].code).values_list("object_id", flat=True)
-    )
+    return set(Entry.objects.filter(kind=BY_MODEL[model].code).values_list("object_id", flat=True))
 
 
 def test_the_index_holds_only_what_is_published():
@@ -97,8 +95,9 @@ def test_changing_tags_updates_the_text_and_the_facets(search):
 
 
 def test_re_linking_themes_from_either_side_updates_the_facets(search):
-    first, second = factories.ThemeFactory(short_name="First"), factories.ThemeFactory(
-        short_name="Second"
+    first, second = (
+        factories.ThemeFactory(short_name="First"),
+        factories.ThemeFactory(short_name="Second"),
     )
     report = factories.ReportFactory(title="Progress report", themes=[first])
     assert facet_options(search("progress"), "theme") == {"First": 1}
