@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class SearchConfig(AppConfig):
@@ -16,3 +17,14 @@ class SearchConfig(AppConfig):
         from . import checks, signals  # noqa: F401 - checks register themselves
 
         signals.connect()
+        post_migrate.connect(repair_index, sender=self, dispatch_uid="search-repair")
+
+
+def repair_index(sender, using="default", **kwargs):
+    # After migrate, and after a flush (which ends by sending post_migrate).
+    from django.db import connections
+
+    from .backends import backend
+
+    if "search_entry" in connections[using].introspection.table_names():
+        backend().repair()

@@ -23,7 +23,7 @@ from tests import factories
 from tests.public_pages import MISSING_PAGE, PAGE_TYPES, public_pages
 
 VNU_JAR = settings.BASE_DIR / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-PUBLIC_NAMESPACES = ("browse", "reports", "involvement")
+PUBLIC_NAMESPACES = ("browse", "reports", "involvement", "search")
 # Public addresses that answer with something other than an HTML page; their own tests
 # check what they send.
 NOT_HTML = {"reports:report-pdf"}

@@ -44,6 +44,9 @@ class Backend:
         """Around writing many entries in one transaction: defer what can be deferred."""
         yield
 
+    def repair(self) -> None:
+        """Make the engine's own structures agree with the entries again, if they do not."""
+
     def optimise(self) -> None:
         """After a rebuild: compact the index, refresh the planner's statistics."""
 

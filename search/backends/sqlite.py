@@ -83,6 +83,27 @@ class SQLiteBackend(Backend):
             cursor.execute(f"INSERT INTO {FTS} ({FTS}) VALUES ('delete-all')")
             cursor.execute(f"DELETE FROM {WORD_TRIGRAMS}")
 
+    def repair(self):
+        # A flush (tests, `manage.py flush`) empties search_entry and search_word but not
+        # the FTS5 tables Django does not know; rebuilding from them puts both right.
+        with connection.cursor() as cursor:
+            for table, content, rebuild in (
+                (f"{FTS}_docsize", ENTRY, f"INSERT INTO {FTS} ({FTS}) VALUES ('rebuild')"),
+                (f"{WORD_TRIGRAMS}_docsize", WORDS, None),
+            ):
+                cursor.execute(
+                    f"SELECT (SELECT count(*) FROM {table}) = (SELECT count(*) FROM {content})"
+                )
+                if cursor.fetchone()[0]:
+                    continue
+                if rebuild:
+                    cursor.execute(rebuild)
+                else:
+                    cursor.execute(f"DELETE FROM {WORD_TRIGRAMS}")
+                    cursor.execute(
+                        f"INSERT INTO {WORD_TRIGRAMS} (rowid, word) SELECT id, word FROM {WORDS}"
+                    )
+
     def optimise(self):
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {FTS} ({FTS}) VALUES ('optimize')")
