@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString
 
 from collaboration.models import Organisation, Theme
@@ -156,8 +157,8 @@ def correct(query: Query, unknown: list[Term]) -> Query | None:
 
 def visible_hits(query: Query, filters: Filters) -> tuple[list[Hit], bool]:
     """Candidates from the engine that ``.published()`` still returns, newest first."""
-    limit = candidate_limit()
-    hits = backend().candidates(query or None, filters.tokens(), limit)
+    limit, engine = candidate_limit(), backend()
+    hits = engine.candidates(query or None, filters.tokens(), limit)
     by_kind = defaultdict(list)
     for hit in hits:
         by_kind[kind_of_key(hit.key)].append(object_id_of_key(hit.key))
@@ -165,7 +166,10 @@ def visible_hits(query: Query, filters: Filters) -> tuple[list[Hit], bool]:
     for code, ids in by_kind.items():
         kind = BY_CODE.get(code)
         if kind is not None:
-            shown = kind.published().filter(pk__in=ids).values_list("pk", flat=True)
+            # Unordered: a model's default order would walk its whole index to sort.
+            candidates = RawSQL(*engine.key_list(ids))
+            shown = kind.published().filter(pk__in=candidates).order_by()
+            shown = shown.values_list("pk", flat=True)
             public.update((code, pk) for pk in shown)
     kept = [h for h in hits if (kind_of_key(h.key), object_id_of_key(h.key)) in public]
     return kept, len(hits) >= limit
@@ -175,8 +179,8 @@ def ordered(hits: list[Hit], sort: str, ranked: bool) -> list[Hit]:
     if sort == "date" or not ranked:
         # Newest first, then what has no date (themes, partners, people, undated reports).
         return sorted(hits, key=lambda h: (not is_dated(h.key), -h.key))
-    # Relevance; newer breaks a tie (ranks equal to six places count as tied).
-    return sorted(hits, key=lambda h: (-round(h.rank, 6), -h.key))
+    # Relevance (backends.FIELD_WEIGHTS); newer breaks a tie.
+    return sorted(hits, key=lambda h: (-h.score, -h.key))
 
 
 def search(query: Query, filters: Filters, *, sort: str = "relevance", page=1) -> Results:

@@ -44,7 +44,7 @@ def _delete_entries(engine, kind: Kind, ids) -> None:
         cursor.execute(f"DELETE FROM {Entry._meta.db_table} WHERE key IN ({_in(keys)})", keys)
 
 
-ENTRY_FIELDS = ("key", "kind", "object_id", "title", "summary", "body", "attachment", "facets")
+ENTRY_FIELDS = ("key", "kind", "object_id", "facets", "title", "summary", "body", "attachment")
 
 
 def _write(engine, documents: list[Document]) -> None:
@@ -56,11 +56,11 @@ def _write(engine, documents: list[Document]) -> None:
                 document.key,
                 document.kind.code,
                 document.object_id,
+                " ".join(document.facets),
                 document.title,
                 document.summary,
                 document.body,
                 document.attachment,
-                " ".join(document.facets),
             )
             for document in documents
         ],

@@ -16,11 +16,12 @@ class Entry(models.Model):
     key = models.BigIntegerField(primary_key=True)
     kind = models.PositiveSmallIntegerField()
     object_id = models.PositiveBigIntegerField()
+    # Before the texts: SQLite then reads a candidate's facets from the row's first page.
+    facets = models.TextField(blank=True, help_text="Facet tokens, separated by spaces.")
     title = models.TextField()
     summary = models.TextField(blank=True)
     body = models.TextField(blank=True)
     attachment = models.TextField(blank=True)
-    facets = models.TextField(blank=True, help_text="Facet tokens, separated by spaces.")
 
     class Meta:
         constraints = [

@@ -16,26 +16,40 @@ FACET_OPTIONS = 10
 
 
 class Links:
-    """Links to this search with one parameter changed, keeping the others."""
+    """Links to this search with one parameter changed, keeping the others.
+
+    Each parameter is encoded once: a page has up to sixty facet links, and encoding
+    the whole query string for each cost more than the search.
+    """
 
     def __init__(self, request):
         self.path = reverse("search:results")
         self.pairs = [(k, v) for k, values in request.GET.lists() if k != "page" for v in values]
 
-    def href(self, pairs) -> str:
-        return f"{self.path}?{urlencode(pairs)}" if pairs else self.path
+    @property
+    def pairs(self):
+        return self._pairs
+
+    @pairs.setter
+    def pairs(self, pairs):
+        self._pairs = pairs
+        self._encoded = [(k, v, urlencode([(k, v)])) for k, v in pairs]
+
+    def _href(self, kept, extra=None) -> str:
+        parts = [encoded for k, v, encoded in self._encoded if kept(k, v)]
+        if extra:
+            parts.append(urlencode([extra]))
+        return f"{self.path}?{'&'.join(parts)}" if parts else self.path
 
     def adding(self, name: str, value: str) -> str:
-        pairs = [
-            (k, v) for k, v in self.pairs if not (k == name and (name in SINGLE or v == value))
-        ]
-        return self.href([*pairs, (name, value)])
+        single = name in SINGLE
+        return self._href(lambda k, v: k != name or not (single or v == value), (name, value))
 
     def removing(self, name: str, value: str) -> str:
-        return self.href([(k, v) for k, v in self.pairs if not (k == name and v == value)])
+        return self._href(lambda k, v: not (k == name and v == value))
 
     def replacing(self, name: str, value: str) -> str:
-        return self.href([*((k, v) for k, v in self.pairs if k != name), (name, value)])
+        return self._href(lambda k, v: k != name, (name, value))
 
 
 def facet_groups(results, filters, links) -> tuple[list[dict], list[dict]]:

@@ -11,7 +11,7 @@ from django.db import connection
 
 from ..documents import MARK_END, MARK_START
 from ..query import Query
-from . import TIER, TIERS, Backend, Hit
+from . import ATTACHMENT_WEIGHT, FIELD_WEIGHTS, Backend, Hit
 
 CONFIG = "empac_search"  # English stemming with accents removed (the migration makes it)
 # ts_headline reads the whole text it is given: long texts are cut for snippets only.
@@ -20,14 +20,26 @@ MARKS = f'StartSel="{MARK_START}", StopSel="{MARK_END}"'
 HEADLINE = f'{MARKS}, MaxWords=32, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "'
 
 
-# The tsvector's weights by how many of the text columns (title first) a tier spans.
-WEIGHTS = {1: "A", 2: "AB", 3: "ABC"}
+# The tsvector's weight of each field (see the migration).
+LABELS = {"title": "A", "summary": "B", "body": "C"}
 LEXEME = re.compile(r"'(?:[^']|'')*'")
 
 
 def weighted(tsquery: str, weights: str) -> str:
     """The tsquery matching only in the fields of these weights ('red':A <-> 'team':A)."""
     return LEXEME.sub(lambda lexeme: f"{lexeme.group(0)}:{weights}", tsquery)
+
+
+def _score_sql(clauses: list[str]) -> tuple[str, list[str]]:
+    """SQL adding up, for each clause, the weight of the strongest field it matches in."""
+    cases, params = [], []
+    for clause in clauses:
+        whens = []
+        for column, weight in FIELD_WEIGHTS:
+            whens.append(f"WHEN document @@ %s::tsquery THEN {weight}")
+            params.append(weighted(clause, LABELS[column]))
+        cases.append(f"(CASE {' '.join(whens)} ELSE {ATTACHMENT_WEIGHT} END)")
+    return (" + ".join(cases) or "0"), params
 
 
 def _term(term) -> tuple[str, list]:
@@ -73,12 +85,19 @@ class PostgreSQLBackend(Backend):
                 cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [name])
             cursor.execute("RESET gin_pending_list_limit")
 
-    def _tsquery(self, cursor, query: Query) -> str:
-        # Computed first, so the planner sees a constant and can tell a rare word (use
-        # the GIN index) from a common one (walk the newest entries and stop early).
-        sql, params = tsquery_sql(query)
-        cursor.execute(f"SELECT ({sql})::text", params)
-        return cursor.fetchone()[0] or ""
+    def _tsqueries(self, cursor, query: Query) -> tuple[str, list[str]]:
+        """The whole query and each of its clauses as tsquery text, in one round trip.
+
+        Computed first, so the planner sees constants and can tell a rare word (use the
+        GIN index) from a common one (walk the newest entries and stop early).
+        """
+        parts = [tsquery_sql(query), *(_any(clause) for clause in query.clauses)]
+        cursor.execute(
+            "SELECT " + ", ".join(f"({sql})::text" for sql, _ in parts),
+            [p for _, params in parts for p in params],
+        )
+        whole, *clauses = cursor.fetchone()
+        return whole or "", [clause for clause in clauses if clause]
 
     def clear(self):
         with connection.cursor() as cursor:
@@ -93,41 +112,31 @@ class PostgreSQLBackend(Backend):
 
     def candidates(self, query, facets, limit):
         with connection.cursor() as cursor:
-            where, params, rank = [], [], "0.0"
+            where, params, score, score_params = [], [], "0", []
             if query:
-                tsquery = self._tsquery(cursor, query)
+                tsquery, clauses = self._tsqueries(cursor, query)
                 if not tsquery:
                     return []
                 where.append("document @@ %s::tsquery")
                 params.append(tsquery)
-                rank = "ts_rank(document, %s::tsquery, 1)"
+                score, score_params = _score_sql(clauses)
             if facets:
                 where.append("facet_tokens @> %s::text[]")
                 params.append(list(facets))
-            rank_params = []
-            if query:
-                tiers = " ".join(
-                    f"WHEN document @@ %s::tsquery THEN {tier}" for tier in range(len(TIERS), 0, -1)
-                )
-                rank = f"(CASE {tiers} ELSE 0 END) * {TIER} + {rank}"
-                rank_params = [
-                    weighted(tsquery, WEIGHTS[len(columns)]) for columns in reversed(TIERS)
-                ] + [tsquery]
-            # Ranked after the LIMIT: ts_rank reads each tsvector, so only the bounded
-            # candidates pay for it.
+            # Scored after the LIMIT, so only the bounded candidates pay for it.
             cursor.execute(
-                f"SELECT key, {rank}, facets FROM ("
+                f"SELECT key, {score}, facets FROM ("
                 f"SELECT key, document, facets FROM search_entry WHERE {' AND '.join(where)} "
-                "ORDER BY key DESC LIMIT %s) AS candidates",
-                rank_params + params + [limit],
+                "ORDER BY key DESC LIMIT %s) AS candidates ORDER BY key DESC",
+                score_params + params + [limit],
             )
-            return [Hit(key, rank, tokens) for key, rank, tokens in cursor.fetchall()]
+            return [Hit(key, score, tokens) for key, score, tokens in cursor.fetchall()]
 
     def highlights(self, query, keys):
         if not keys:
             return {}
         with connection.cursor() as cursor:
-            tsquery = self._tsquery(cursor, query)
+            tsquery, _ = self._tsqueries(cursor, query)
             if not tsquery:
                 return {}
             headline = f"ts_headline('{CONFIG}', left({{}}, {HEADLINE_CHARS}), q, %s)"
@@ -140,6 +149,9 @@ class PostgreSQLBackend(Backend):
                 [f"HighlightAll=true, {MARKS}", HEADLINE, HEADLINE, HEADLINE, tsquery, keys],
             )
             return {row[0]: tuple(text or "" for text in row[1:]) for row in cursor.fetchall()}
+
+    def key_list(self, keys):
+        return "SELECT unnest(%s::bigint[])", [list(keys)]
 
     def similar_words(self, word, limit=30):
         with connection.cursor() as cursor:

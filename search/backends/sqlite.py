@@ -5,18 +5,18 @@ transaction, rather than by triggers, so that a rebuild can empty it at once wit
 FTS5's 'delete-all' (a trigger would unindex row by row).
 """
 
+import json
+
 from django.db import connection
 
 from ..documents import MARK_END, MARK_START
 from ..query import Query
-from . import TEXT_COLUMNS, TIER, TIERS, Backend, Hit
+from . import ATTACHMENT_WEIGHT, FIELD_WEIGHTS, TEXT_COLUMNS, Backend, Hit
 
 FTS = "search_entry_fts"
 ENTRY = "search_entry"
 WORDS = "search_word"
 WORD_TRIGRAMS = "search_word_trigram"
-# bm25 weights by column: title, summary, body, attachment, facets (never ranked).
-WEIGHTS = "10.0, 4.0, 1.5, 1.0, 0.0"
 SNIPPET_WORDS = 32
 CHUNK = 500
 
@@ -110,36 +110,42 @@ class SQLiteBackend(Backend):
             cursor.execute(f"INSERT INTO {WORD_TRIGRAMS} ({WORD_TRIGRAMS}) VALUES ('optimize')")
 
     def candidates(self, query, facets, limit):
-        if query:
-            rank = f"-bm25({FTS}, {WEIGHTS})"
-        else:
-            rank = "0.0"
-        # ORDER BY rowid DESC LIMIT: FTS5 walks its lists newest first and stops, so
-        # bm25 is computed for at most `limit` rows, however many match.
-        sql = (
-            f"SELECT rowid, {rank}, facets FROM {FTS} WHERE {FTS} MATCH %s "
-            "ORDER BY rowid DESC LIMIT %s"
-        )
+        # ORDER BY rowid DESC LIMIT: FTS5 walks its lists newest first and stops after
+        # `limit` matches, however many there are (a common word matches 95,000).
         with connection.cursor() as cursor:
-            cursor.execute(sql, [match_expression(query, facets), limit])
-            rows = cursor.fetchall()
-            if not query or not rows:
-                return [Hit(key, rank, tokens) for key, rank, tokens in rows]
-            tiers = self._tiers(cursor, query, floor=rows[-1][0])
-        return [Hit(key, tiers.get(key, 0) * TIER + rank, tokens) for key, rank, tokens in rows]
-
-    def _tiers(self, cursor, query, floor) -> dict[int, int]:
-        """Which candidates match the whole query in their title (3), within title and
-        summary (2), or without the attachment (1). Each query is bounded below by the
-        oldest candidate's key, so it reads no more of the index than the candidates'."""
-        tiers = {}
-        for tier, columns in enumerate(TIERS, 1):
             cursor.execute(
-                f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s AND rowid >= %s",
-                [text_expression(query, columns), floor],
+                f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s ORDER BY rowid DESC LIMIT %s",
+                [match_expression(query, facets), limit],
             )
-            tiers.update((key, tier) for (key,) in cursor.fetchall())
-        return tiers
+            keys = [key for (key,) in cursor.fetchall()]
+            if not keys:
+                return []
+            scores = self._scores(cursor, query, keys) if query else {}
+            tokens = {}
+            for chunk in _chunks(keys):
+                cursor.execute(
+                    f"SELECT key, facets FROM {ENTRY} WHERE key IN ({_in(chunk)})", chunk
+                )
+                tokens.update(cursor.fetchall())
+        return [Hit(key, scores.get(key, 0), tokens.get(key, "")) for key in keys]
+
+    def _scores(self, cursor, query, keys) -> dict[int, int]:
+        """Each candidate's score: for each clause, the weight of the strongest field it
+        matches in (every candidate matches every clause somewhere). One query per clause
+        and field, each bounded below by the oldest candidate's key, so none reads more
+        of the index than the candidates span."""
+        scores = dict.fromkeys(keys, 0)
+        for clause in query.clauses:
+            best = {}
+            for column, weight in reversed(FIELD_WEIGHTS):  # weakest first, strongest wins
+                cursor.execute(
+                    f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s AND rowid >= %s",
+                    [text_expression(Query(clauses=(clause,)), (column,)), keys[-1]],
+                )
+                best.update((key, weight) for (key,) in cursor.fetchall())
+            for key in keys:
+                scores[key] += best.get(key, ATTACHMENT_WEIGHT)
+        return scores
 
     def highlights(self, query, keys):
         if not keys:
@@ -155,6 +161,9 @@ class SQLiteBackend(Backend):
         with connection.cursor() as cursor:
             cursor.execute(sql, [text_expression(query), *keys])
             return {row[0]: tuple(text or "" for text in row[1:]) for row in cursor.fetchall()}
+
+    def key_list(self, keys):
+        return "SELECT value FROM json_each(%s)", [json.dumps(list(keys))]
 
     def similar_words(self, word, limit=30):
         trigrams = {word[i : i + 3] for i in range(len(word) - 2)}

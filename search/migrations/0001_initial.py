@@ -105,14 +105,14 @@ class Migration(migrations.Migration):
                 ("key", models.BigIntegerField(primary_key=True, serialize=False)),
                 ("kind", models.PositiveSmallIntegerField()),
                 ("object_id", models.PositiveBigIntegerField()),
-                ("title", models.TextField()),
-                ("summary", models.TextField(blank=True)),
-                ("body", models.TextField(blank=True)),
-                ("attachment", models.TextField(blank=True)),
                 (
                     "facets",
                     models.TextField(blank=True, help_text="Facet tokens, separated by spaces."),
                 ),
+                ("title", models.TextField()),
+                ("summary", models.TextField(blank=True)),
+                ("body", models.TextField(blank=True)),
+                ("attachment", models.TextField(blank=True)),
             ],
             options={
                 "verbose_name_plural": "entries",
