@@ -40,6 +40,8 @@ MAX_COMPLETIONS = 20
 # How alike a suggested word must be to the typed one (difflib's ratio, 0 to 1).
 SIMILAR_ENOUGH = 0.75
 SNIPPET_WORDS = 40
+# Candidates fetched to tell whether a suggested spelling finds anything public.
+SUGGESTION_CHECK = 20
 MARKS = re.compile(f"([{MARK_START}{MARK_END}])")
 
 
@@ -155,9 +157,9 @@ def correct(query: Query, unknown: list[Term]) -> Query | None:
     return corrected if corrected != query else None
 
 
-def visible_hits(query: Query, filters: Filters) -> tuple[list[Hit], bool]:
+def visible_hits(query: Query, filters: Filters, limit=None) -> tuple[list[Hit], bool]:
     """Candidates from the engine that ``.published()`` still returns, newest first."""
-    limit, engine = candidate_limit(), backend()
+    limit, engine = limit or candidate_limit(), backend()
     hits = engine.candidates(query or None, filters.tokens(), limit)
     by_kind = defaultdict(list)
     for hit in hits:
@@ -193,11 +195,13 @@ def search(query: Query, filters: Filters, *, sort: str = "relevance", page=1) -
         fixed = correct(query, unknown)
         if fixed is not None:
             fixed_expanded, _ = expand(fixed)
-            fixed_hits, fixed_truncated = visible_hits(fixed_expanded, filters)
-            if fixed_hits and not hits:
-                results.corrected = fixed
-                expanded, hits, truncated = fixed_expanded, fixed_hits, fixed_truncated
-            elif fixed_hits:
+            if not hits:
+                fixed_hits, fixed_truncated = visible_hits(fixed_expanded, filters)
+                if fixed_hits:
+                    results.corrected = fixed
+                    expanded, hits, truncated = fixed_expanded, fixed_hits, fixed_truncated
+            elif visible_hits(fixed_expanded, filters, limit=SUGGESTION_CHECK)[0]:
+                # Offered only if it finds something public; a few candidates tell.
                 results.suggestion = fixed
     results.hits, results.truncated = hits, truncated
     results.facet_counts = Counter(t for hit in hits for t in set(hit.facets.split()))
