@@ -31,11 +31,12 @@ import json, random, re
 import django
 django.setup()
 from collaboration.models import Theme
-from content.management.commands import generate_demo_data as demo
+from content.management.commands.generate_demo_data import load_vocabulary
 from search.query import STOP_WORDS
 rng = random.Random(1)
-phrases = [*demo.GENERAL_TOPICS, *demo.FINDINGS, *demo.NEXT_STEPS, *demo.RECOMMENDATIONS,
-           *(t for tags in demo.TAGS.values() for t in tags), *demo.GENERAL_TAGS, *demo.PLACES]
+demo = load_vocabulary()
+phrases = [*demo.every_topic, *demo.findings, *demo.next_steps, *demo.recommendations,
+           *(t for tags in demo.tags.values() for t in tags), *demo.places]
 words = sorted({w for p in phrases for w in re.findall(r"[a-z]+", p.lower())
                 if len(w) > 3 and w not in STOP_WORDS})
 themes = list(Theme.objects.published().values_list("slug", flat=True))

@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from taggit.models import TaggedItem
 
@@ -281,7 +282,12 @@ class KnowledgeGapKind(Kind):
     def documents(self, ids):
         rows = self.among(ids)
         rows = rows.values_list(
-            "pk", "question", "detail", "theme", "analysis", "analysis__report__published_on"
+            "pk",
+            "question",
+            "detail",
+            "theme",
+            "analysis",
+            Coalesce("analysis__report__published_on", "report__published_on"),
         )
         gaps = list(rows)
         analysis_themes = _grouped(
@@ -304,16 +310,30 @@ class KnowledgeGapKind(Kind):
 
     def results(self, ids):
         rows = self.among(ids)
-        rows = rows.values_list("pk", "question", "status", "analysis__slug", "analysis__title")
+        rows = rows.values_list(
+            "pk",
+            "question",
+            "status",
+            "analysis__slug",
+            "analysis__title",
+            "report__slug",
+            "report__title",
+        )
         labels = dict(KnowledgeGap.Status.choices)
-        return {
-            pk: {
+        results = {}
+        for pk, question, status, analysis_slug, analysis, report_slug, report in rows:
+            # Listed on its analysis's page or, drawn from a report alone, on the report's.
+            if analysis_slug:
+                url = reverse("reports:gapanalysis-detail", kwargs={"slug": analysis_slug})
+            else:
+                url = reverse("reports:report-detail", kwargs={"slug": report_slug})
+                analysis = report
+            results[pk] = {
                 "title": question,
-                "url": reverse("reports:gapanalysis-detail", kwargs={"slug": slug}) + f"#gap-{pk}",
+                "url": f"{url}#gap-{pk}",
                 "meta": f"{labels.get(status, status)} · in {analysis}",
             }
-            for pk, question, status, slug, analysis in rows
-        }
+        return results
 
 
 class ThemeKind(Kind):

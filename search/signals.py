@@ -39,7 +39,12 @@ def _analyses(analysis_ids) -> dict:
 
 def _reports(report_ids) -> dict:
     analyses = GapAnalysis.objects.filter(report__in=report_ids).values_list("pk", flat=True)
-    return {Report: set(report_ids), **_analyses(list(analyses))}
+    changes = {Report: set(report_ids), **_analyses(list(analyses))}
+    # A gap drawn from a report without an analysis is public while the report is.
+    changes[KnowledgeGap] |= set(
+        KnowledgeGap.objects.filter(report__in=report_ids).values_list("pk", flat=True)
+    )
+    return changes
 
 
 def _people_of(**role_filter) -> set:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0002_report_newest_first_index_postgresql'),
+        ('reports', '0003_knowledgegap_report_and_not_recorded'),
     ]
 
     operations = [
