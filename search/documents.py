@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from taggit.models import TaggedItem
@@ -108,8 +109,8 @@ def _grouped(rows):
     return grouped
 
 
-def _published_names(model, name_field="name"):
-    return dict(model.objects.published().values_list("pk", name_field))
+def _published_names(model, name_field="name", *, using=DEFAULT_DB_ALIAS):
+    return dict(model.objects.using(using).published().values_list("pk", name_field))
 
 
 class Kind:
@@ -122,15 +123,15 @@ class Kind:
     model: type
     undated: datetime.date | None = UNDATED
 
-    def published(self):
-        return self.model.objects.published()
+    def published(self, using=DEFAULT_DB_ALIAS):
+        return self.model.objects.using(using).published()
 
-    def among(self, ids):
+    def among(self, ids, using=DEFAULT_DB_ALIAS):
         """The published objects among these keys, unordered: a model's default order
         would have the database walk its whole index to sort a handful of rows."""
-        return self.published().filter(pk__in=ids).order_by()
+        return self.published(using).filter(pk__in=ids).order_by()
 
-    def documents(self, ids) -> list[Document]:
+    def documents(self, ids, using=DEFAULT_DB_ALIAS) -> list[Document]:
         raise NotImplementedError
 
     def results(self, ids) -> dict[int, dict]:
@@ -146,35 +147,42 @@ class ReportKind(Kind):
     model = Report
     undated = None
 
-    def documents(self, ids):
-        rows = self.among(ids)
+    def documents(self, ids, using=DEFAULT_DB_ALIAS):
+        rows = self.among(ids, using)
         rows = rows.values_list(
             "pk", "title", "kind", "published_on", "summary", "body", "pdf_text"
         )
         reports = {row[0]: row for row in rows}
         found = list(reports)
         advice = _grouped(
-            Recommendation.objects.filter(report__in=found)
+            Recommendation.objects.using(using)
+            .filter(report__in=found)
             .order_by("report", "number")
             .values_list("report", "heading", "explanation")
         )
         table = _grouped(
-            AlignmentRow.objects.filter(report__in=found)
+            AlignmentRow.objects.using(using)
+            .filter(report__in=found)
             .order_by("report", "position", "pk")
             .values_list("report", "approach", "activity", "asset")
         )
         themes = _grouped(
-            Report.themes.through.objects.filter(report__in=found).values_list("report", "theme")
+            Report.themes.through.objects.using(using)
+            .filter(report__in=found)
+            .values_list("report", "theme")
         )
         organisations = _grouped(
-            Report.organisations.through.objects.filter(report__in=found).values_list(
-                "report", "organisation"
-            )
+            Report.organisations.through.objects.using(using)
+            .filter(report__in=found)
+            .values_list("report", "organisation")
         )
         tags = _grouped(
-            TaggedItem.objects.filter(
-                content_type=ContentType.objects.get_for_model(Report), object_id__in=found
-            ).values_list("object_id", "tag", "tag__name")
+            TaggedItem.objects.using(using)
+            .filter(
+                content_type=ContentType.objects.db_manager(using).get_for_model(Report),
+                object_id__in=found,
+            )
+            .values_list("object_id", "tag", "tag__name")
         )
         documents = []
         for pk, (_, title, kind, published_on, summary, body, pdf_text) in reports.items():
@@ -225,8 +233,8 @@ class GapAnalysisKind(Kind):
     plural = "Gap analyses"
     model = GapAnalysis
 
-    def documents(self, ids):
-        rows = self.among(ids)
+    def documents(self, ids, using=DEFAULT_DB_ALIAS):
+        rows = self.among(ids, using)
         rows = rows.values_list(
             "pk",
             "title",
@@ -238,14 +246,15 @@ class GapAnalysisKind(Kind):
         )
         analyses = {row[0]: row for row in rows}
         comparisons = _grouped(
-            ComparisonRow.objects.filter(analysis__in=list(analyses))
+            ComparisonRow.objects.using(using)
+            .filter(analysis__in=list(analyses))
             .order_by("analysis", "position", "pk")
             .values_list("analysis", "dimension", "first_side_items", "second_side_items")
         )
         themes = _grouped(
-            GapAnalysis.themes.through.objects.filter(gapanalysis__in=list(analyses)).values_list(
-                "gapanalysis", "theme"
-            )
+            GapAnalysis.themes.through.objects.using(using)
+            .filter(gapanalysis__in=list(analyses))
+            .values_list("gapanalysis", "theme")
         )
         return [
             Document(
@@ -279,8 +288,8 @@ class KnowledgeGapKind(Kind):
     plural = "Knowledge gaps"
     model = KnowledgeGap
 
-    def documents(self, ids):
-        rows = self.among(ids)
+    def documents(self, ids, using=DEFAULT_DB_ALIAS):
+        rows = self.among(ids, using)
         rows = rows.values_list(
             "pk",
             "question",
@@ -291,9 +300,9 @@ class KnowledgeGapKind(Kind):
         )
         gaps = list(rows)
         analysis_themes = _grouped(
-            GapAnalysis.themes.through.objects.filter(
-                gapanalysis__in={row[4] for row in gaps}
-            ).values_list("gapanalysis", "theme")
+            GapAnalysis.themes.through.objects.using(using)
+            .filter(gapanalysis__in={row[4] for row in gaps})
+            .values_list("gapanalysis", "theme")
         )
         return [
             Document(
@@ -343,8 +352,8 @@ class ThemeKind(Kind):
     plural = "Themes"
     model = Theme
 
-    def documents(self, ids):
-        rows = self.among(ids)
+    def documents(self, ids, using=DEFAULT_DB_ALIAS):
+        rows = self.among(ids, using)
         rows = rows.values_list(
             "pk", "short_name", "full_name", "alternative_wording", "description"
         )
@@ -376,8 +385,8 @@ class OrganisationKind(Kind):
     plural = "Partners"
     model = Organisation
 
-    def documents(self, ids):
-        rows = self.among(ids)
+    def documents(self, ids, using=DEFAULT_DB_ALIAS):
+        rows = self.among(ids, using)
         labels = dict(Organisation.Kind.choices)
         return [
             Document(
@@ -414,21 +423,21 @@ class PersonKind(Kind):
     plural = "People"
     model = Person
 
-    def documents(self, ids):
-        rows = self.among(ids)
+    def documents(self, ids, using=DEFAULT_DB_ALIAS):
+        rows = self.among(ids, using)
         people = list(rows.values_list("pk", "honorific", "name", "biography", "organisation"))
         found = [row[0] for row in people]
         # Names of published themes and partners only: a draft's name never becomes
         # searchable through a role (their saves reindex the people concerned).
         themes, organisations = (
-            _published_names(Theme, "short_name"),
-            _published_names(Organisation),
+            _published_names(Theme, "short_name", using=using),
+            _published_names(Organisation, using=using),
         )
         labels = dict(Role.Kind.choices)
         roles = _grouped(
-            Role.objects.filter(person__in=found).values_list(
-                "person", "kind", "title", "theme", "organisation", "dates_note"
-            )
+            Role.objects.using(using)
+            .filter(person__in=found)
+            .values_list("person", "kind", "title", "theme", "organisation", "dates_note")
         )
         documents = []
         for pk, honorific, name, biography, organisation in people:

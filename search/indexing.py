@@ -9,7 +9,7 @@ that write in bulk call it themselves.
 from contextlib import nullcontext
 from itertools import islice
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 
 from publishing.bulk import insert_rows
 
@@ -32,15 +32,14 @@ def _in(values) -> str:
 
 
 def _delete_entries(engine, kind: Kind, ids) -> None:
-    keys = list(
-        Entry.objects.filter(kind=kind.code, object_id__in=ids).values_list("key", flat=True)
-    )
+    entries = Entry.objects.using(engine.connection.alias)
+    keys = list(entries.filter(kind=kind.code, object_id__in=ids).values_list("key", flat=True))
     if not keys:
         return
     engine.remove(keys)
     # Plain DELETE: Entry has no relations, and a QuerySet.delete() would fetch the rows
     # first because content signals listen to every model.
-    with connection.cursor() as cursor:
+    with engine.connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {Entry._meta.db_table} WHERE key IN ({_in(keys)})", keys)
 
 
@@ -51,7 +50,8 @@ def _write(engine, documents: list[Document]) -> None:
     insert_rows(
         Entry,
         ENTRY_FIELDS,
-        [
+        using=engine.connection.alias,
+        rows=[
             (
                 document.key,
                 document.kind.code,
@@ -66,33 +66,36 @@ def _write(engine, documents: list[Document]) -> None:
         ],
     )
     engine.add([document.key for document in documents])
-    add_words(document.text() for document in documents)
+    add_words((document.text() for document in documents), using=engine.connection.alias)
 
 
-def add_words(texts) -> None:
+def add_words(texts, *, using=DEFAULT_DB_ALIAS) -> None:
     """Add the words of these texts to the vocabulary, folded as the index folds them."""
     found = {fold(word) for word in set(words("\n".join(texts).casefold()))}
     found = sorted(word for word in found if 1 < len(word) <= MAX_WORD_CHARS)
     if found:
-        Word.objects.bulk_create((Word(word=word) for word in found), ignore_conflicts=True)
+        Word.objects.using(using).bulk_create(
+            (Word(word=word) for word in found), ignore_conflicts=True
+        )
 
 
-def index(kind: Kind, ids) -> int:
+def index(kind: Kind, ids, *, using=DEFAULT_DB_ALIAS) -> int:
     """Rebuild the entries of these objects of one kind; returns how many are public."""
-    engine, public, ids = backend(), 0, list(ids)
-    with transaction.atomic(), engine.bulk() if len(ids) > BATCH else nullcontext():
+    engine, public, ids = backend(using), 0, list(ids)
+    bulk = engine.bulk() if len(ids) > BATCH else nullcontext()
+    with transaction.atomic(using=using), bulk:
         for batch in batches(ids):
-            documents = kind.documents(batch)
+            documents = kind.documents(batch, using)
             _delete_entries(engine, kind, batch)
             _write(engine, documents)
             public += len(documents)
     return public
 
 
-def index_instances(model, ids) -> None:
+def index_instances(model, ids, *, using=DEFAULT_DB_ALIAS) -> None:
     kind = BY_MODEL.get(model)
     if kind is not None and ids:
-        index(kind, ids)
+        index(kind, ids, using=using)
 
 
 def rebuild(progress=None) -> dict[Kind, int]:

@@ -7,7 +7,11 @@ partners of their roles. ``indexing.index`` reads through ``.published()``, so t
 same call adds, updates or removes an entry.
 """
 
+import threading
+from contextlib import contextmanager
+
 from django.contrib.contenttypes.models import ContentType
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from taggit.models import Tag, TaggedItem
 
@@ -24,31 +28,48 @@ from reports.models import (
 from . import indexing
 
 _STASH = "_search_reindex"
+# The database of the write being handled: what it changed is reindexed in the same one.
+_db = threading.local()
 
 
 def _report_ids_tagged(tag_ids):
-    return TaggedItem.objects.filter(
-        tag__in=tag_ids, content_type=ContentType.objects.get_for_model(Report)
-    ).values_list("object_id", flat=True)
+    return (
+        TaggedItem.objects.using(_db.alias)
+        .filter(
+            tag__in=tag_ids,
+            content_type=ContentType.objects.db_manager(_db.alias).get_for_model(Report),
+        )
+        .values_list("object_id", flat=True)
+    )
 
 
 def _analyses(analysis_ids) -> dict:
-    gaps = KnowledgeGap.objects.filter(analysis__in=analysis_ids).values_list("pk", flat=True)
+    gaps = (
+        KnowledgeGap.objects.using(_db.alias)
+        .filter(analysis__in=analysis_ids)
+        .values_list("pk", flat=True)
+    )
     return {GapAnalysis: set(analysis_ids), KnowledgeGap: set(gaps)}
 
 
 def _reports(report_ids) -> dict:
-    analyses = GapAnalysis.objects.filter(report__in=report_ids).values_list("pk", flat=True)
+    analyses = (
+        GapAnalysis.objects.using(_db.alias)
+        .filter(report__in=report_ids)
+        .values_list("pk", flat=True)
+    )
     changes = {Report: set(report_ids), **_analyses(list(analyses))}
     # A gap drawn from a report without an analysis is public while the report is.
     changes[KnowledgeGap] |= set(
-        KnowledgeGap.objects.filter(report__in=report_ids).values_list("pk", flat=True)
+        KnowledgeGap.objects.using(_db.alias)
+        .filter(report__in=report_ids)
+        .values_list("pk", flat=True)
     )
     return changes
 
 
 def _people_of(**role_filter) -> set:
-    return set(Role.objects.filter(**role_filter).values_list("person", flat=True))
+    return set(Role.objects.using(_db.alias).filter(**role_filter).values_list("person", flat=True))
 
 
 def affected(instance) -> dict:
@@ -59,7 +80,10 @@ def affected(instance) -> dict:
     if model in (Recommendation, AlignmentRow):
         return {Report: {instance.report_id}}
     if model is TaggedItem:
-        if instance.content_type_id == ContentType.objects.get_for_model(Report).pk:
+        if (
+            instance.content_type_id
+            == ContentType.objects.db_manager(_db.alias).get_for_model(Report).pk
+        ):
             return {Report: {instance.object_id}}
         return {}
     if model is Tag:
@@ -74,7 +98,9 @@ def affected(instance) -> dict:
         return {Theme: {pk}, Person: _people_of(theme=pk)}
     if model is Organisation:
         people = _people_of(organisation=pk)
-        people |= set(Person.objects.filter(organisation=pk).values_list("pk", flat=True))
+        people |= set(
+            Person.objects.using(_db.alias).filter(organisation=pk).values_list("pk", flat=True)
+        )
         return {Organisation: {pk}, Person: people}
     if model is Person:
         return {Person: {pk}}
@@ -85,21 +111,34 @@ def affected(instance) -> dict:
 
 def reindex(changes: dict) -> None:
     for model, ids in changes.items():
-        indexing.index_instances(model, sorted(i for i in ids if i is not None))
+        indexing.index_instances(model, sorted(i for i in ids if i is not None), using=_db.alias)
 
 
-def saved(sender, instance, **kwargs):
-    reindex(affected(instance))
+@contextmanager
+def on(using):
+    previous = getattr(_db, "alias", DEFAULT_DB_ALIAS)
+    _db.alias = using
+    try:
+        yield
+    finally:
+        _db.alias = previous
 
 
-def deleting(sender, instance, **kwargs):
+def saved(sender, instance, using=DEFAULT_DB_ALIAS, **kwargs):
+    with on(using):
+        reindex(affected(instance))
+
+
+def deleting(sender, instance, using=DEFAULT_DB_ALIAS, **kwargs):
     # Before the delete, while its relations can still be followed (deleting a report
     # sets its analyses' report to null without a save).
-    setattr(instance, _STASH, affected(instance))
+    with on(using):
+        setattr(instance, _STASH, affected(instance))
 
 
-def deleted(sender, instance, **kwargs):
-    reindex(getattr(instance, _STASH, None) or affected(instance))
+def deleted(sender, instance, using=DEFAULT_DB_ALIAS, **kwargs):
+    with on(using):
+        reindex(getattr(instance, _STASH, None) or affected(instance))
 
 
 # The through model of each relation whose links an entry shows → the model of the
@@ -113,7 +152,12 @@ RELATIONS = {
 EXPAND = {Report: _reports, GapAnalysis: lambda ids: _analyses(list(ids))}
 
 
-def relinked(sender, instance, action, reverse, model, pk_set, **kwargs):
+def relinked(sender, instance, action, reverse, model, pk_set, using=DEFAULT_DB_ALIAS, **kwargs):
+    with on(using):
+        _relinked(sender, instance, action, reverse, pk_set)
+
+
+def _relinked(sender, instance, action, reverse, pk_set):
     holder = RELATIONS[sender]
     if not reverse:
         if action.startswith("post_"):
@@ -138,8 +182,10 @@ def _holders_linked(through, holder, instance):
             other = next(
                 f for f in through._meta.get_fields() if getattr(f, "related_model", None) is holder
             )
-            return through.objects.filter(**{field.name: instance}).values_list(
-                other.attname, flat=True
+            return (
+                through.objects.using(_db.alias)
+                .filter(**{field.name: instance})
+                .values_list(other.attname, flat=True)
             )
     return []
 

@@ -10,7 +10,7 @@ most ``limit`` of them, are the only ones scored, counted and faceted.
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from ..query import Query
 
@@ -33,6 +33,9 @@ class Hit:
 
 
 class Backend:
+    def __init__(self, using: str = DEFAULT_DB_ALIAS):
+        self.connection = connections[using]
+
     def add(self, keys: list[int]) -> None:
         """Index the entries just written with these keys."""
 
@@ -80,11 +83,11 @@ class Backend:
         return None
 
 
-def backend() -> Backend:
-    if connection.vendor == "postgresql":
+def backend(using: str = DEFAULT_DB_ALIAS) -> Backend:
+    if connections[using].vendor == "postgresql":
         from .postgresql import PostgreSQLBackend
 
-        return PostgreSQLBackend()
+        return PostgreSQLBackend(using)
     from .sqlite import SQLiteBackend
 
-    return SQLiteBackend()
+    return SQLiteBackend(using)

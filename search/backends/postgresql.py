@@ -7,8 +7,6 @@ migration), so there is nothing to keep here: writing ``Entry`` rows is indexing
 import re
 from contextlib import contextmanager
 
-from django.db import connection
-
 from ..documents import MARK_END, MARK_START
 from ..query import Query
 from . import ATTACHMENT_WEIGHT, FIELD_WEIGHTS, Backend, Hit
@@ -78,7 +76,7 @@ class PostgreSQLBackend(Backend):
         as it came, 14 s this way. Searches read the pending list meanwhile, so what
         is written is found before the merge.
         """
-        with connection.cursor() as cursor:
+        with self.connection.cursor() as cursor:
             cursor.execute("SET LOCAL gin_pending_list_limit = '1GB'")
             yield
             for name in GIN_INDEXES:
@@ -100,18 +98,18 @@ class PostgreSQLBackend(Backend):
         return whole or "", [clause for clause in clauses if clause]
 
     def clear(self):
-        with connection.cursor() as cursor:
+        with self.connection.cursor() as cursor:
             # DELETE rather than TRUNCATE: searches go on reading the old index until
             # the rebuild commits, instead of waiting on a table lock.
             cursor.execute("DELETE FROM search_word")
 
     def optimise(self):
-        with connection.cursor() as cursor:
+        with self.connection.cursor() as cursor:
             cursor.execute("ANALYZE search_entry")
             cursor.execute("ANALYZE search_word")
 
     def candidates(self, query, facets, limit):
-        with connection.cursor() as cursor:
+        with self.connection.cursor() as cursor:
             where, params, score, score_params = [], [], "0", []
             if query:
                 tsquery, clauses = self._tsqueries(cursor, query)
@@ -135,7 +133,7 @@ class PostgreSQLBackend(Backend):
     def highlights(self, query, keys):
         if not keys:
             return {}
-        with connection.cursor() as cursor:
+        with self.connection.cursor() as cursor:
             tsquery, _ = self._tsqueries(cursor, query)
             if not tsquery:
                 return {}
@@ -154,7 +152,7 @@ class PostgreSQLBackend(Backend):
         return "SELECT unnest(%s::bigint[])", [list(keys)]
 
     def similar_words(self, word, limit=30):
-        with connection.cursor() as cursor:
+        with self.connection.cursor() as cursor:
             cursor.execute(
                 "SELECT word FROM search_word WHERE word %% %s "
                 "ORDER BY similarity(word, %s) DESC, word LIMIT %s",
@@ -163,7 +161,7 @@ class PostgreSQLBackend(Backend):
             return [row[0] for row in cursor.fetchall()]
 
     def size(self):
-        with connection.cursor() as cursor:
+        with self.connection.cursor() as cursor:
             cursor.execute(
                 "SELECT pg_total_relation_size('search_entry') "
                 "+ pg_total_relation_size('search_word')"

@@ -7,8 +7,6 @@ FTS5's 'delete-all' (a trigger would unindex row by row).
 
 import json
 
-from django.db import connection
-
 from ..documents import MARK_END, MARK_START
 from ..query import Query
 from . import ATTACHMENT_WEIGHT, FIELD_WEIGHTS, TEXT_COLUMNS, Backend, Hit
@@ -63,7 +61,7 @@ class SQLiteBackend(Backend):
         columns = ", ".join((*TEXT_COLUMNS, "facets"))
         target = f"{FTS}, rowid, {columns}" if command else f"rowid, {columns}"
         first = f"'{command}', key" if command else "key"
-        with connection.cursor() as cursor:
+        with self.connection.cursor() as cursor:
             for chunk in _chunks(keys):
                 cursor.execute(
                     f"INSERT INTO {FTS} ({target}) SELECT {first}, {columns} "
@@ -79,14 +77,14 @@ class SQLiteBackend(Backend):
         self._index(keys, "delete")
 
     def clear(self):
-        with connection.cursor() as cursor:
+        with self.connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {FTS} ({FTS}) VALUES ('delete-all')")
             cursor.execute(f"DELETE FROM {WORD_TRIGRAMS}")
 
     def repair(self):
         # A flush (tests, `manage.py flush`) empties search_entry and search_word but not
         # the FTS5 tables Django does not know; rebuilding from them puts both right.
-        with connection.cursor() as cursor:
+        with self.connection.cursor() as cursor:
             for table, content, rebuild in (
                 (f"{FTS}_docsize", ENTRY, f"INSERT INTO {FTS} ({FTS}) VALUES ('rebuild')"),
                 (f"{WORD_TRIGRAMS}_docsize", WORDS, None),
@@ -105,14 +103,14 @@ class SQLiteBackend(Backend):
                     )
 
     def optimise(self):
-        with connection.cursor() as cursor:
+        with self.connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {FTS} ({FTS}) VALUES ('optimize')")
             cursor.execute(f"INSERT INTO {WORD_TRIGRAMS} ({WORD_TRIGRAMS}) VALUES ('optimize')")
 
     def candidates(self, query, facets, limit):
         # ORDER BY rowid DESC LIMIT: FTS5 walks its lists newest first and stops after
         # `limit` matches, however many there are (a common word matches 95,000).
-        with connection.cursor() as cursor:
+        with self.connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s ORDER BY rowid DESC LIMIT %s",
                 [match_expression(query, facets), limit],
@@ -158,7 +156,7 @@ class SQLiteBackend(Backend):
             f"SELECT rowid, highlight({FTS}, 0, {marks}), {snippets} FROM {FTS} "
             f"WHERE {FTS} MATCH %s AND rowid IN ({_in(keys)})"
         )
-        with connection.cursor() as cursor:
+        with self.connection.cursor() as cursor:
             cursor.execute(sql, [text_expression(query), *keys])
             return {row[0]: tuple(text or "" for text in row[1:]) for row in cursor.fetchall()}
 
@@ -169,7 +167,7 @@ class SQLiteBackend(Backend):
         trigrams = {word[i : i + 3] for i in range(len(word) - 2)}
         if not trigrams:
             return []
-        with connection.cursor() as cursor:
+        with self.connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT word FROM {WORD_TRIGRAMS} WHERE {WORD_TRIGRAMS} MATCH %s "
                 "ORDER BY rank LIMIT %s",
@@ -179,7 +177,7 @@ class SQLiteBackend(Backend):
 
     def size(self):
         try:
-            with connection.cursor() as cursor:
+            with self.connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'search\\_%' ESCAPE '\\'"
                 )
