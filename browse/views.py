@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.views.generic import DetailView, ListView, TemplateView
 
+from collaboration import structured_data
 from collaboration.models import Organisation, Person, Role, Theme
 from publishing.pagination import LargeListPaginator
 from publishing.provenance import with_inferences
@@ -166,7 +167,9 @@ class OrganisationDetailView(DetailView):
     def get_context_data(self, **kwargs):
         organisation = self.object
         reports = Report.objects.published().filter(organisations=organisation)
+        url = self.request.build_absolute_uri(organisation.get_absolute_url())
         return super().get_context_data(
+            json_ld=structured_data.document(structured_data.organisation(organisation, url=url)),
             roles=public_roles().filter(organisation=organisation).current_first(),
             people=organisation.people.published(),
             reports=report_items(reports.newest_first()[:RELATED_REPORTS_LIMIT]),
@@ -210,11 +213,22 @@ class PersonDetailView(DetailView):
         person = self.object
         reports = Report.objects.published().filter(authors=person)
         return super().get_context_data(
+            json_ld=self.json_ld(person),
             roles=person.roles.for_display().current_first(),
             reports=report_items(reports.newest_first()[:RELATED_REPORTS_LIMIT]),
             report_count=reports.count(),
             **kwargs,
         )
+
+    def json_ld(self, person):
+        absolute = self.request.build_absolute_uri
+        data = structured_data.person(person, url=absolute(person.get_absolute_url()))
+        organisation = person.organisation
+        if organisation is not None and organisation.is_published():
+            data["affiliation"] = structured_data.organisation(
+                organisation, url=absolute(organisation.get_absolute_url())
+            )
+        return structured_data.document(data)
 
 
 class PrivacyNoticeView(TemplateView):

@@ -8,6 +8,9 @@ admin.site.index_title = "Content and registrations"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("publishing.urls")),
+    path("", include("feeds.urls")),
+    path("api/", include("api.urls")),
+    path("oai/", include("oai.urls")),
     path("", include("involvement.urls")),
     path("", include("reports.urls")),
     path("", include("browse.urls")),

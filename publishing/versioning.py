@@ -78,6 +78,16 @@ def serving(now: str, cache):
         _request.content_now = _request.cache = None
 
 
+@contextmanager
+def serving_once(cache):
+    """As serving(), unless the request is already being served (by the page cache)."""
+    if getattr(_request, "content_now", None):
+        yield
+        return
+    with serving(content_now(), cache):
+        yield
+
+
 def content_key(name: str) -> str:
     """Name something derived from content as it is now: stored under it, it is never stale."""
     now = getattr(_request, "content_now", None) or content_now()

@@ -4,12 +4,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from taggit.managers import TaggableManager
 
 from collaboration.models import Organisation, Person, Theme
 from publishing.models import Publishable, PublishableQuerySet, Sourced
 
 from .pdf import read_report_pdf
+from .citation import FORMATS as CITATION_FORMATS
 from .validators import validate_pdf
 
 # How many reports a page lists beside its own subject: a report's related reports, a
@@ -103,6 +105,13 @@ class Report(Sourced, Publishable):
 
     def get_absolute_url(self) -> str:
         return reverse("reports:report-detail", kwargs={"slug": self.slug})
+
+    def get_citation_url(self, format_name: str) -> str:
+        """Where the citation downloads in one of ``reports.citation.FORMATS``."""
+        extension = CITATION_FORMATS[format_name][0]
+        return reverse(
+            "reports:report-citation", kwargs={"slug": self.slug, "extension": extension}
+        )
 
     def get_pdf_url(self) -> str:
         """Where the PDF is served: through a view that checks the report is public."""
@@ -353,6 +362,11 @@ class KnowledgeGap(Sourced):
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.IDENTIFIED, db_index=True
     )
+    # Empty for gaps recorded before these were kept: when they began is not recorded.
+    created_at = models.DateTimeField(auto_now_add=True, null=True)
+    status_changed_at = models.DateTimeField(
+        null=True, editable=False, help_text="When the status last changed, if it has."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = KnowledgeGapQuerySet.as_manager()
@@ -362,6 +376,28 @@ class KnowledgeGap(Sourced):
 
     def __str__(self) -> str:
         return self.question
+
+    def save(self, *args, **kwargs):
+        # Followers of the knowledge gaps feed hear of each change of status.
+        loaded = getattr(self, "_loaded_status", None)
+        if loaded is not None and loaded != self.status:
+            self.status_changed_at = timezone.now()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "status_changed_at"}
+        super().save(*args, **kwargs)
+        self._loaded_status = self.status
+
+    def get_absolute_url(self) -> str:
+        """The gap where its page lists it: its analysis's page, or else its report's."""
+        source = self.analysis if self.analysis_id else self.report
+        return f"{source.get_absolute_url()}#gap-{self.pk}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        gap = super().from_db(db, field_names, values)
+        gap._loaded_status = gap.__dict__.get("status")
+        return gap
 
     def clean(self):
         if self.analysis_id is None and self.report_id is None:

@@ -8,6 +8,11 @@ urlpatterns = [
     path("reports/", views.ReportListView.as_view(), name="report-list"),
     path("reports/<slug:slug>/", views.ReportDetailView.as_view(), name="report-detail"),
     path("reports/<slug:slug>/pdf/", views.report_pdf, name="report-pdf"),
+    path(
+        "reports/<slug:slug>/citation.<str:extension>",
+        views.report_citation,
+        name="report-citation",
+    ),
     path("gap-analyses/", views.GapAnalysisListView.as_view(), name="gapanalysis-list"),
     path(
         "gap-analyses/<slug:slug>/",

@@ -12,9 +12,11 @@ from django.views.generic import DetailView, ListView
 from taggit.models import TaggedItem
 
 from collaboration.models import Organisation, Person, Role, Theme
+from publishing.http import cached_by_content
 from publishing.pagination import LargeListPaginator
 from publishing.provenance import with_inferences
 
+from . import citation, structured_data
 from .filters import ReportFilterForm
 from .items import published_items_by_key, report_items
 from .models import RELATED_REPORTS_LIMIT, GapAnalysis, KnowledgeGap, Report
@@ -84,8 +86,25 @@ class ReportDetailView(DetailView):
             related_reports=report_items(self.related_reports(report, others)),
             listed_reports=report_items(others.filter(listed_in=report)[:LISTED_REPORTS_LIMIT]),
             listed_in=report_items(others.filter(listed_reports=report)[:LISTED_REPORTS_LIMIT]),
+            **self.citation_context(report),
             **kwargs,
         )
+
+    def citation_context(self, report) -> dict:
+        """Cite this report: styled citations, downloads, meta tags and JSON-LD, one record."""
+        absolute = self.request.build_absolute_uri
+        url = absolute(report.get_absolute_url())
+        record = citation.csl_record(report, url=url)
+        pdf_url = absolute(report.get_pdf_url()) if report.pdf else None
+        return {
+            "citations": citation.styled_citations(record),
+            "citation_downloads": [
+                (label, report.get_citation_url(name), extension)
+                for name, (extension, _, label) in citation.FORMATS.items()
+            ],
+            "highwire_tags": citation.highwire_tags(record, pdf_url=pdf_url),
+            "json_ld": structured_data.report(report, url=url, pdf_url=pdf_url),
+        }
 
     @staticmethod
     def related_reports(report, others):
@@ -176,4 +195,24 @@ def report_pdf(request, slug):
     else:
         patch_cache_control(response, public=True, max_age=300)
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_safe
+@cached_by_content
+def report_citation(request, slug, extension):
+    """The report's citation as a file to import into a reference manager."""
+    by_extension = {ext: (name, ctype) for name, (ext, ctype, _) in citation.FORMATS.items()}
+    if extension not in by_extension:
+        raise Http404("Citations download as .bib, .ris or .json.")
+    name, content_type = by_extension[extension]
+    report = get_object_or_404(
+        Report.objects.published().prefetch_related(
+            Prefetch("authors", queryset=Person.objects.published())
+        ),
+        slug=slug,
+    )
+    record = citation.csl_record(report, url=request.build_absolute_uri(report.get_absolute_url()))
+    response = HttpResponse(citation.WRITERS[name](record), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{report.slug}.{extension}"'
     return response

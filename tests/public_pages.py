@@ -53,6 +53,7 @@ def public_pages() -> dict[str, str]:
         "search-results": f"{search}?{urlencode({'q': 'resilience', 'type': 'report'})}",
         # A typo corrected, then nothing found: the help that ends no journey.
         "search-no-results": f"{search}?{urlencode({'q': 'rezilience zzqx'})}",
+        "api-docs": reverse("api:docs"),
         "not-found": MISSING_PAGE,
     }
 
@@ -78,5 +79,6 @@ PAGE_TYPES = [
     "search",
     "search-results",
     "search-no-results",
+    "api-docs",
     "not-found",
 ]

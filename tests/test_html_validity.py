@@ -23,10 +23,27 @@ from tests import factories
 from tests.public_pages import MISSING_PAGE, PAGE_TYPES, public_pages
 
 VNU_JAR = settings.BASE_DIR / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-PUBLIC_NAMESPACES = ("browse", "reports", "involvement", "search")
+PUBLIC_NAMESPACES = ("browse", "reports", "involvement", "search", "feeds", "api", "oai")
 # Public addresses that answer with something other than an HTML page; their own tests
-# check what they send.
-NOT_HTML = {"reports:report-pdf"}
+# check what they send (tests/feeds, tests/api, tests/oai, tests/reports).
+NOT_HTML = {
+    "reports:report-pdf",
+    "reports:report-citation",
+    "feeds:reports",
+    "feeds:theme-reports",
+    "feeds:knowledge-gaps",
+    "feeds:sitemap",
+    "feeds:sitemap-section",
+    "feeds:robots",
+    "api:schema",
+    "api:not-found",
+    *(
+        f"api:{name}-{view}"
+        for name in ("theme", "organisation", "person", "report", "gapanalysis", "knowledgegap")
+        for view in ("list", "detail")
+    ),
+    "oai:endpoint",
+}
 
 
 def nu_checker_command() -> list[str]:

@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -114,6 +115,12 @@ INSTALLED_APPS = [
     "taggit",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "corsheaders",
+    "csp",
+    "django.contrib.sitemaps",
+    "django.contrib.syndication",
     # Ours, from the bottom up: an app imports only from apps above it in this list
     # (tests/test_architecture.py checks it).
     "publishing",
@@ -122,12 +129,19 @@ INSTALLED_APPS = [
     "involvement",
     "browse",
     "search",
+    "feeds",
+    "api",
+    "oai",
     "content",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above the page cache, so pages served from it carry these headers too.
+    "corsheaders.middleware.CorsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     # Before sessions, so a cached page skips the rest; see publishing/middleware.py.
     "publishing.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -138,6 +152,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After URL resolution: counts requests to the API and OAI-PMH per client address.
+    "api.throttling.ThrottleMiddleware",
 ]
 
 ROOT_URLCONF = "empac.urls"
@@ -308,3 +324,108 @@ LOGGING = {
 }
 
 TAGGIT_CASE_INSENSITIVE = True
+
+# Content-Security-Policy (django-csp): nothing inline and nothing from elsewhere. No nonces:
+# pages are cached whole, so a nonce would be the same for every reader.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Permissions-Policy (django-permissions-policy): every feature the site never uses, denied.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "web-share",
+        "xr-spatial-tracking",
+    )
+}
+
+# Open data for any site to read (django-cors-headers): GET only, no cookies.
+CORS_URLS_REGEX = r"^/(api|oai|feeds)/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "if-modified-since", "if-none-match"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After", "Link"]
+CORS_PREFLIGHT_MAX_AGE = 86400
+
+# The read-only API (Django REST framework): anonymous, JSON only, nothing personal, so
+# every reader gets the same answer and answers can be cached (api/views.py).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "URL_FORMAT_OVERRIDE": None,
+    "PAGE_SIZE": 20,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "EMPAC knowledge base API",
+    "DESCRIPTION": (
+        "Read-only JSON for everything public in the knowledge base: themes, partner "
+        "organisations, people and their roles, reports, gap analyses and knowledge gaps."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": False,
+    "ENUM_NAME_OVERRIDES": {},
+}
+
+# Requests to the API and OAI-PMH allowed per client address per window, before a 429.
+EMPAC_API_RATE_LIMIT = env_int("EMPAC_API_RATE_LIMIT", 300)
+EMPAC_API_RATE_WINDOW_SECONDS = env_int("EMPAC_API_RATE_WINDOW_SECONDS", 60)
+# With REDIS_URL set, the API's request counters live in Redis (falling back to the
+# database while Redis fails); otherwise in the database. Every worker on every server
+# shares them (api/throttling.py).
+if REDIS_URL:
+    CACHES["ratelimit"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "empac-ratelimit",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+
+# OAI-PMH: the repository's name in identifiers (oai:<this>:report/12), a domain name that
+# never changes; and how many records one ListRecords or ListIdentifiers answer holds.
+EMPAC_OAI_REPOSITORY_IDENTIFIER = os.environ.get(
+    "EMPAC_OAI_REPOSITORY_IDENTIFIER", urlsplit(EMPAC_SITE_URL).hostname or "empac.localhost"
+)
+EMPAC_OAI_ADMIN_EMAIL = os.environ.get("EMPAC_OAI_ADMIN_EMAIL", "") or (
+    EMPAC_CURATOR_EMAILS[0]
+    if EMPAC_CURATOR_EMAILS
+    else f"oai-admin@{EMPAC_OAI_REPOSITORY_IDENTIFIER}"
+)
+EMPAC_OAI_PAGE_SIZE = env_int("EMPAC_OAI_PAGE_SIZE", 50)

@@ -29,7 +29,9 @@ def seeded_fields() -> dict:
     for record in SeedRecord.objects.exclude(model="publishing.provenance"):
         model = apps.get_model(record.model)
         row = model.objects.filter(pk=record.object_id).values().get()
+        # When a row was written, not what: a corrected status is a change of status.
         row.pop("updated_at", None)
+        row.pop("status_changed_at", None)
         found[(record.model, record.object_id)] = row
     return found
 

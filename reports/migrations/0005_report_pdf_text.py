@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0003_knowledgegap_report_and_not_recorded'),
+        ('reports', '0004_knowledge_gap_dates'),
     ]
 
     operations = [

@@ -1,0 +1,177 @@
+"""Atom feeds (django.contrib.syndication): all reports, each theme's reports, knowledge gaps.
+
+Every feed reads through ``.published()``; a feed lists a bounded number of the newest
+entries, so its cost never grows with the catalogue.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+
+from collaboration.models import Person, Theme
+from reports.models import KnowledgeGap, Report
+
+FEED_LENGTH = 50
+
+
+def _midnight(day):
+    """A date as the start of that day in the site's time zone (Atom wants a time)."""
+    if day is None:
+        return None
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+def tag_uri(request, specific: str) -> str:
+    """A permanent Atom id (RFC 4151 tag URI) that does not change if an address does."""
+    return f"tag:{request.get_host().split(':')[0]},2015:{specific}"
+
+
+class AtomFeed(Feed):
+    feed_type = Atom1Feed
+
+    def __call__(self, request, *args, **kwargs):
+        self.request = request
+        return super().__call__(request, *args, **kwargs)
+
+    def feed_guid(self, obj):
+        return tag_uri(self.request, self.feed_name(obj))
+
+    def author_name(self):
+        return settings.SITE_NAME
+
+
+class ReportsFeed(AtomFeed):
+    title = f"Reports – {settings.SITE_NAME}"
+    subtitle = "New and updated reports of the East Midlands serious and organised crime research."
+
+    def feed_name(self, obj):
+        return "reports"
+
+    def link(self):
+        return reverse("reports:report-list")
+
+    def reports(self):
+        return (
+            Report.objects.published()
+            .newest_first()
+            .prefetch_related(
+                Prefetch("themes", queryset=Theme.objects.published()),
+                Prefetch("authors", queryset=Person.objects.published()),
+            )
+        )
+
+    def items(self):
+        return self.reports()[:FEED_LENGTH]
+
+    def item_title(self, report):
+        return report.title
+
+    def item_description(self, report):
+        return report.summary or f"{report.get_kind_display()}, {report.display_date}."
+
+    def item_link(self, report):
+        return report.get_absolute_url()
+
+    def item_guid(self, report):
+        return tag_uri(self.request, f"report:{report.pk}")
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, report):
+        return _midnight(report.published_on)
+
+    def item_updateddate(self, report):
+        return report.updated_at
+
+    def item_author_name(self, report):
+        return ", ".join(person.display_name for person in report.authors.all()) or None
+
+    def item_categories(self, report):
+        return [theme.short_name for theme in report.themes.all()]
+
+
+class ThemeReportsFeed(ReportsFeed):
+    def get_object(self, request, slug):
+        theme = Theme.objects.published().filter(slug=slug).first()
+        if theme is None:
+            raise Http404("No published theme has that address.")
+        return theme
+
+    def feed_name(self, theme):
+        return f"theme:{theme.pk}"
+
+    def title(self, theme):
+        return f"{theme.short_name}: reports – {settings.SITE_NAME}"
+
+    def subtitle(self, theme):
+        return f"New and updated reports on {theme.full_name}."
+
+    def link(self, theme):
+        return theme.get_absolute_url()
+
+    def items(self, theme):
+        return self.reports().for_theme(theme)[:FEED_LENGTH]
+
+
+class KnowledgeGapsFeed(AtomFeed):
+    """New knowledge gaps, and each change of a gap's status, newest first.
+
+    A gap whose status changed is a new entry (its id names the status and the time of
+    the change), so feed readers show the change as news rather than as a quiet edit.
+    """
+
+    title = f"Knowledge gaps – {settings.SITE_NAME}"
+    subtitle = "New questions policing cannot yet answer, and changes in their status."
+
+    def feed_name(self, obj):
+        return "knowledge-gaps"
+
+    def link(self):
+        return reverse("reports:gapanalysis-list")
+
+    def items(self):
+        # A change of status comes after the gap was recorded; unknown dates fall back.
+        happened = Coalesce("status_changed_at", "created_at", "updated_at")
+        return (
+            KnowledgeGap.objects.published()
+            .select_related("analysis", "report")
+            .prefetch_related(None)
+            .annotate(happened_at=happened)
+            .order_by("-happened_at", "-pk")[:FEED_LENGTH]
+        )
+
+    def item_title(self, gap):
+        if gap.status_changed_at:
+            return f"Now {gap.get_status_display().lower()}: {gap.question}"
+        return f"New knowledge gap: {gap.question}"
+
+    def item_description(self, gap):
+        source = gap.analysis or gap.report
+        parts = [f"Status: {gap.get_status_display()}.", f"From {source.title}."]
+        if gap.detail:
+            parts.insert(0, gap.detail)
+        return " ".join(parts)
+
+    def item_link(self, gap):
+        return gap.get_absolute_url()
+
+    def item_guid(self, gap):
+        if gap.status_changed_at:
+            changed = int(gap.status_changed_at.timestamp())
+            return tag_uri(self.request, f"knowledge-gap:{gap.pk}:{gap.status}:{changed}")
+        return tag_uri(self.request, f"knowledge-gap:{gap.pk}")
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, gap):
+        return gap.happened_at
+
+    def item_updateddate(self, gap):
+        return gap.updated_at
