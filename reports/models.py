@@ -10,8 +10,8 @@ from taggit.managers import TaggableManager
 from collaboration.models import Organisation, Person, Theme
 from publishing.models import Publishable, PublishableQuerySet, Sourced
 
-from .pdf import read_report_pdf
 from .citation import FORMATS as CITATION_FORMATS
+from .pdf import read_report_pdf
 from .validators import validate_pdf
 
 # How many reports a page lists beside its own subject: a report's related reports, a
