@@ -249,7 +249,7 @@ def section(backend: str, body: str) -> str:
     return f"<!-- bench:{backend} -->\n### {BACKENDS[backend]}\n\n{body}\n<!-- /bench:{backend} -->"
 
 
-def write_doc(rows, args, backend, database, loads, started) -> None:
+def write_doc(rows, args, backend, database, loads, started, extra="") -> None:
     """Rewrite docs/benchmarks.md with this run, keeping the other backend's last run."""
     import django
 
@@ -269,7 +269,7 @@ def write_doc(rows, args, backend, database, loads, started) -> None:
             f"- Command: `{command}` (what `make bench` runs).",
         ]
     )
-    sections = {backend: section(backend, f"{table(rows)}\n\n{measured}")}
+    sections = {backend: section(backend, f"{table(rows)}\n\n{measured}{extra}")}
     previous = DOC.read_text() if DOC.exists() else ""
     for other in BACKENDS:
         found = re.search(f"<!-- bench:{other} -->.*?<!-- /bench:{other} -->", previous, re.S)
@@ -301,6 +301,10 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-doc", action="store_true", help="do not rewrite the docs page")
+    parser.add_argument(
+        "--search-reports", type=int, default=100_000, help="demo reports for the search section"
+    )
+    parser.add_argument("--no-search", action="store_true", help="skip the search section")
     args = parser.parse_args()
 
     # SIGTERM (e.g. from a CI timeout) unwinds like Ctrl-C, so gunicorn is always stopped.
@@ -333,15 +337,25 @@ def main() -> int:
             baseline = baseline or result["rps"]
             ratio, verdict = judge(target, result, baseline)
             rows.append((target, result, ratio, verdict))
+    searched = None
+    if not args.no_search:
+        from bench import search_bench as search_section
+
+        searched = search_section.measure(args, env, backend)
     loads.append(load())
 
     print()
     print(table(rows))
+    if searched:
+        print()
+        print(search_section.table(searched))
     print(f"\nload average before {loads[0]}, after {loads[1]}")
     if not args.no_doc:
-        write_doc(rows, args, backend, database, loads, started)
+        extra = f"\n\n#### Search\n\n{search_section.table(searched)}" if searched else ""
+        write_doc(rows, args, backend, database, loads, started, extra)
         log(f"wrote {DOC.relative_to(ROOT)}")
-    return 1 if any(verdict == "FAIL" for *_, verdict in rows) else 0
+    failed = any(verdict == "FAIL" for *_, verdict in rows)
+    return 1 if failed or (searched and not search_section.passed(searched)) else 0
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("involvement.urls")),
     path("", include("reports.urls")),
     path("", include("browse.urls")),
+    path("", include("search.urls")),
 ]
 
 # A database that is down or stalled answers 503 with Retry-After, not 500.

@@ -67,14 +67,14 @@ class ReportAdmin(PublishableAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["primary_theme", "themes", "authors", "organisations", "listed_reports"]
     list_select_related = ["primary_theme"]
-    readonly_fields = ["pdf_file_size", "created_at", "updated_at"]
+    readonly_fields = ["pdf_file_size", "pdf_text_note", "created_at", "updated_at"]
     inlines = [RecommendationInline, AlignmentRowInline, ProvenanceInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "status"]}),
         ("Date", {"fields": [("published_on", "date_precision")]}),
         ("Themes and tags", {"fields": ["primary_theme", "themes", "tags"]}),
         ("Content", {"fields": ["summary", "body"]}),
-        ("Document", {"fields": ["pdf", "pdf_file_size", "source_url"]}),
+        ("Document", {"fields": ["pdf", "pdf_file_size", "pdf_text_note", "source_url"]}),
         ("People and organisations", {"fields": ["authors", "organisations"]}),
         ("Related", {"fields": ["listed_reports", "provenance"]}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
@@ -87,6 +87,12 @@ class ReportAdmin(PublishableAdmin):
     @admin.display(description="PDF size", ordering="pdf_size")
     def pdf_file_size(self, obj) -> str:
         return filesizeformat(obj.pdf_size) if obj.pdf_size is not None else "–"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "pdf" in form.changed_data and obj.pdf and not obj.pdf_text:
+            # Kept all the same: the file is the document; only search cannot see inside.
+            self.message_user(request, f"The PDF was saved. {obj.pdf_text_note}", messages.WARNING)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

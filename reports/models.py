@@ -11,6 +11,7 @@ from collaboration.models import Organisation, Person, Theme
 from publishing.models import Publishable, PublishableQuerySet, Sourced
 
 from .citation import FORMATS as CITATION_FORMATS
+from .pdf import read_report_pdf
 from .validators import validate_pdf
 
 # How many reports a page lists beside its own subject: a report's related reports, a
@@ -70,6 +71,11 @@ class Report(Sourced, Publishable):
     pdf_size = models.PositiveIntegerField(
         null=True, blank=True, editable=False, help_text="Bytes, recorded when the PDF is saved."
     )
+    # The PDF's text, for search (reports/pdf.py), with a note for curators on what could
+    # be read, and the file it was read from, so a new file is read again.
+    pdf_text = models.TextField(blank=True, editable=False)
+    pdf_text_note = models.CharField("PDF text", max_length=255, blank=True, editable=False)
+    pdf_text_source = models.CharField(max_length=255, blank=True, editable=False)
     source_url = models.URLField("original source address", max_length=500, blank=True)
     authors = models.ManyToManyField(Person, blank=True, related_name="reports")
     organisations = models.ManyToManyField(Organisation, blank=True, related_name="reports")
@@ -120,6 +126,9 @@ class Report(Sourced, Publishable):
         else:
             self.pdf_size = None
         super().save(*args, **kwargs)
+        if (self.pdf.name or "") != self.pdf_text_source:
+            # A new file (or none): its text is read now, once it is stored.
+            read_report_pdf(self)
 
     @property
     def date_iso(self) -> str:

@@ -2,9 +2,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
+from .pdf import open_pdf
+
 
 def validate_pdf(upload) -> None:
-    """Accept only files that are PDFs by content, not just by name, and not too large."""
+    """Accept only files that parse as PDFs (pypdf), not just by name, and not too large.
+
+    An encrypted PDF, or one without text, is still a PDF: it is accepted, and its
+    note in the admin says that search cannot read it.
+    """
     if getattr(upload, "_committed", False):
         # Already stored, so checked when it was uploaded. Re-reading it on every save would
         # turn a stored file that has since gone missing into a server error.
@@ -31,3 +37,14 @@ def validate_pdf(upload) -> None:
             "That file is not a PDF: its contents do not start like a PDF document.",
             code="pdf_content",
         )
+    try:
+        open_pdf(upload)
+    except ValueError as error:
+        raise ValidationError(
+            "That file starts like a PDF but cannot be read as one (%(reason)s). "
+            "Save it again as PDF from the program that made it, and upload that copy.",
+            code="pdf_unreadable",
+            params={"reason": error},
+        ) from error
+    finally:
+        upload.seek(0 if position is None else position)

@@ -29,6 +29,7 @@ def public_pages() -> dict[str, str]:
     analysis = GapAnalysis.objects.published().first()
     assert organisation and person and analysis, "seeded content is missing a page type"
     filters = urlencode({"theme": theme.slug, "year": report.published_on.year})
+    search = reverse("search:results")
     return {
         "home": reverse("browse:home"),
         "theme-list": reverse("browse:theme-list"),
@@ -47,6 +48,11 @@ def public_pages() -> dict[str, str]:
         "privacy": reverse("browse:privacy"),
         "register": reverse("involvement:register"),
         "register-thanks": reverse("involvement:thanks"),
+        "search": search,
+        # Results with every part of the page: facets, highlights, a filter in use.
+        "search-results": f"{search}?{urlencode({'q': 'resilience', 'type': 'report'})}",
+        # A typo corrected, then nothing found: the help that ends no journey.
+        "search-no-results": f"{search}?{urlencode({'q': 'rezilience zzqx'})}",
         "api-docs": reverse("api:docs"),
         "not-found": MISSING_PAGE,
     }
@@ -70,6 +76,9 @@ PAGE_TYPES = [
     "privacy",
     "register",
     "register-thanks",
+    "search",
+    "search-results",
+    "search-no-results",
     "api-docs",
     "not-found",
 ]

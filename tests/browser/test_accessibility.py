@@ -14,7 +14,13 @@ from tests.public_pages import MISSING_PAGE, PAGE_TYPES, public_pages
 
 PHONE = {"width": 320, "height": 640}
 PASSWORD = "correct horse battery staple"
-CHECKED_AT_PHONE_WIDTH = ["home", "report-list", "report-detail", "gapanalysis-detail"]
+CHECKED_AT_PHONE_WIDTH = [
+    "home",
+    "report-list",
+    "report-detail",
+    "gapanalysis-detail",
+    "search-results",
+]
 
 
 def test_no_public_page_type_has_axe_violations(page):

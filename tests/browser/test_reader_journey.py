@@ -12,8 +12,9 @@ from collaboration.models import Theme
 from publishing.models import Status
 from reports.models import Report
 from tests import factories
+from tests.pdfs import pdf_with_text
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF_BYTES = pdf_with_text("A progress report on serious and organised crime")
 
 
 @pytest.fixture

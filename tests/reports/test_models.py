@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from publishing.models import Status
 from reports.models import GapAnalysis, KnowledgeGap, Report
 from tests import factories
+from tests.pdfs import pdf_with_text
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,7 @@ def test_a_file_that_is_not_a_pdf_is_rejected():
 
 def test_a_real_pdf_is_accepted_and_its_size_recorded():
     report = factories.ReportFactory()
-    content = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    content = pdf_with_text("Community resilience")
     report.pdf = SimpleUploadedFile("report.pdf", content, "application/pdf")
     report.full_clean()
     report.save()

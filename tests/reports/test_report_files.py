@@ -5,10 +5,11 @@ from django.core.files.base import ContentFile
 
 from publishing.models import Status
 from tests import factories
+from tests.pdfs import pdf_with_text
 
 pytestmark = pytest.mark.django_db
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF_BYTES = pdf_with_text("A progress report on serious and organised crime")
 
 
 def with_pdf(**fields):

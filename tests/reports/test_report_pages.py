@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -9,6 +10,7 @@ from publishing.models import Status
 from reports.models import RELATED_REPORTS_LIMIT, Report
 from tests import factories
 from tests.catalogue import LARGE, SMALL, assert_query_counts_flat, grow_catalogue
+from tests.pdfs import pdf_with_text
 
 pytestmark = pytest.mark.django_db
 
@@ -244,13 +246,14 @@ def test_report_without_a_file_links_to_its_original_source(client, full_report)
 
 
 def test_report_with_a_pdf_links_to_it_with_its_size(client, full_report):
-    full_report.pdf = SimpleUploadedFile("adaptability.pdf", b"%PDF-1.4\n" + b"0" * 2048)
+    content = pdf_with_text("Organisational adaptability", "Red teaming")
+    full_report.pdf = SimpleUploadedFile("adaptability.pdf", content)
     full_report.save()
 
     response = client.get(full_report.get_absolute_url())
 
     assertContains(response, f'href="{full_report.get_pdf_url()}"')
-    assertContains(response, "(PDF, 2.0\xa0KB)")
+    assertContains(response, f"(PDF, {filesizeformat(len(content))})")
     assertNotContains(response, 'href="https://example.org/original.pdf"')
 
 

@@ -3,8 +3,8 @@
 Runs on top of the seeded content (``seed_empac``): demo reports are spread over the
 existing themes, organisations and people, plus demo researchers made here. Every
 demo report says in its provenance that it is synthetic, so curators can find them.
-Rows are written with bulk_create in one transaction, which sends no signals, so the
-command retires cached pages itself when it is done.
+Rows are written in bulk in one transaction, which sends no signals, so the command
+indexes what it made for search and retires cached pages itself when it is done.
 """
 
 import datetime
@@ -22,9 +22,11 @@ from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
 from collaboration.models import Organisation, Person, Theme
+from publishing.bulk import insert_rows
 from publishing.models import Status
 from publishing.versioning import bump_content_version
 from reports.models import Recommendation, Report
+from search.indexing import index_instances as search_index
 
 PROVENANCE = "Synthetic demo report made by `manage.py generate_demo_data`; not a real document."
 # The words demo reports are made of, and each theme's topics and tags by its slug.
@@ -115,7 +117,7 @@ class Command(BaseCommand):
         self.words = load_vocabulary()
 
         started = time.perf_counter()
-        statuses = Counter()
+        statuses, made_ids = Counter(), []
         with transaction.atomic():
             organisations = self.organisations()
             people = self.people(people_count, organisations)
@@ -126,6 +128,14 @@ class Command(BaseCommand):
                     min(CHUNK, count - start), drafts, themes, people, organisations
                 )
                 statuses.update(report.status for report in made)
+                made_ids += [report.pk for report in made]
+            if connection.vendor == "postgresql":
+                # Statistics for the rows just written, so indexing them reads by key.
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
+            # bulk writes send no signals: index what was made, in the same transaction.
+            search_index(Person, [person.pk for person in people])
+            search_index(Report, made_ids)
             bump_content_version()
         if connection.vendor == "postgresql":
             # Fresh planner statistics and visibility map, so list pages can read their
@@ -263,41 +273,26 @@ class Command(BaseCommand):
         """Write the reports' many-to-many rows, tags and recommendations in bulk."""
         rng = self.rng
         tags = self.tags({name for plan in plans for name in plan[3]})
-        report_type = ContentType.objects.get_for_model(Report)
-        theme_rows, author_rows, organisation_rows, tag_rows, recommendations = [], [], [], [], []
-        for report, (themes, authors, organisations, tag_names, advice) in zip(
+        report_type = ContentType.objects.get_for_model(Report).pk
+        themes, authors, organisations, tagged, advice = [], [], [], [], []
+        explanation = "Agreed by the collaboration's partners for the next phase."
+        for report, (report_themes, people, partners, tag_names, count) in zip(
             reports, plans, strict=True
         ):
-            theme_rows += [
-                Report.themes.through(report_id=report.pk, theme_id=t.pk) for t in themes
+            pk = report.pk
+            themes += [(pk, theme.pk) for theme in report_themes]
+            authors += [(pk, person.pk) for person in people]
+            organisations += [(pk, partner) for partner in partners]
+            tagged += [(report_type, pk, tags[name.lower()]) for name in tag_names]
+            advice += [
+                (pk, number, heading, explanation)
+                for number, heading in enumerate(rng.sample(self.words.recommendations, k=count), 1)
             ]
-            author_rows += [
-                Report.authors.through(report_id=report.pk, person_id=p.pk) for p in authors
-            ]
-            organisation_rows += [
-                Report.organisations.through(report_id=report.pk, organisation_id=pk)
-                for pk in organisations
-            ]
-            tag_rows += [
-                TaggedItem(
-                    content_type_id=report_type.pk, object_id=report.pk, tag_id=tags[name.lower()]
-                )
-                for name in tag_names
-            ]
-            recommendations += [
-                Recommendation(
-                    report_id=report.pk,
-                    number=number,
-                    heading=heading,
-                    explanation="Agreed by the collaboration's partners for the next phase.",
-                )
-                for number, heading in enumerate(
-                    rng.sample(self.words.recommendations, k=advice), 1
-                )
-            ]
-        for rows in (theme_rows, author_rows, organisation_rows, tag_rows, recommendations):
-            if rows:
-                type(rows[0]).objects.bulk_create(rows, batch_size=5000)
+        insert_rows(Report.themes.through, ["report", "theme"], themes)
+        insert_rows(Report.authors.through, ["report", "person"], authors)
+        insert_rows(Report.organisations.through, ["report", "organisation"], organisations)
+        insert_rows(TaggedItem, ["content_type", "object_id", "tag"], tagged)
+        insert_rows(Recommendation, ["report", "number", "heading", "explanation"], advice)
 
     @staticmethod
     def tags(names) -> dict[str, int]:

@@ -1,0 +1,301 @@
+"""Run a search: candidates from the engine, checked against ``.published()``, then
+counted by facet, ordered, paginated, and shown (snippets for the shown page only).
+
+What the public may see is decided here, at query time, by the models' published()
+querysets: the index holds only what was public when it was written, but a rule that
+depends on the clock (an item that expires) or on anything else ``.published()`` says
+hides a candidate at once. Counts and facets are computed from the checked candidates.
+"""
+
+import difflib
+import html
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models.expressions import RawSQL
+from django.utils.safestring import SafeString
+
+from collaboration.models import Organisation, Theme
+from publishing.versioning import content_cached
+
+from .backends import Hit, backend
+from .documents import (
+    BY_CODE,
+    MARK_END,
+    MARK_START,
+    is_dated,
+    kind_of_key,
+    object_id_of_key,
+)
+from .models import Entry, Word
+from .query import Query, Term, fold
+
+PER_PAGE = 20
+# A word this short is neither completed as a prefix nor corrected as a typo.
+MIN_PREFIX, MIN_TYPO = 3, 4
+MAX_COMPLETIONS = 20
+# How alike a suggested word must be to the typed one (difflib's ratio, 0 to 1).
+SIMILAR_ENOUGH = 0.75
+SNIPPET_WORDS = 40
+# Candidates fetched to tell whether a suggested spelling finds anything public.
+SUGGESTION_CHECK = 20
+MARKS = re.compile(f"([{MARK_START}{MARK_END}])")
+
+
+def candidate_limit() -> int:
+    return settings.EMPAC_SEARCH_CANDIDATES
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Facet values chosen, as keys; every one narrows the results."""
+
+    kind: int | None = None
+    themes: tuple[int, ...] = ()
+    report_kind: str | None = None
+    year: int | None = None
+    tags: tuple[int, ...] = ()
+    organisations: tuple[int, ...] = ()
+
+    def tokens(self) -> list[str]:
+        from .documents import KIND, ORGANISATION, TAG, THEME, YEAR, facet, report_kind_facet
+
+        tokens = [facet(KIND, self.kind)] if self.kind else []
+        tokens += [facet(THEME, pk) for pk in self.themes]
+        if self.report_kind:
+            tokens.append(report_kind_facet(self.report_kind))
+        if self.year:
+            tokens.append(facet(YEAR, self.year))
+        tokens += [facet(TAG, pk) for pk in self.tags]
+        tokens += [facet(ORGANISATION, pk) for pk in self.organisations]
+        return tokens
+
+    def __bool__(self) -> bool:
+        return bool(self.tokens())
+
+
+@dataclass
+class Results:
+    query: Query
+    hits: list[Hit] = field(default_factory=list)
+    truncated: bool = False
+    # The query the results are for, when the one typed found nothing and this did.
+    corrected: Query | None = None
+    # A better spelling that also finds results, offered as a link.
+    suggestion: Query | None = None
+    facet_counts: Counter = field(default_factory=Counter)
+    page: object = None
+    items: list[dict] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.hits)
+
+
+def _successor(word: str) -> str:
+    return word[:-1] + chr(ord(word[-1]) + 1)
+
+
+def completions(prefix: str) -> list[str]:
+    """Words of the vocabulary that begin with prefix, the shortest first."""
+    found = Word.objects.filter(word__gte=prefix, word__lt=_successor(prefix))
+    found = found.order_by("word").values_list("word", flat=True)[:200]
+    found = [w for w in found if w.startswith(prefix) and w != prefix]
+    return sorted(found, key=lambda w: (len(w), w))[:MAX_COMPLETIONS]
+
+
+def expand(query: Query) -> tuple[Query, list[Term]]:
+    """Complete prefixes (``McCus`` finds McCusker) from the vocabulary of public words.
+
+    A word typed with ``*``, or one that no public text holds, also matches the words
+    that begin with it. Returns the expanded query and the words still unknown, which
+    may be typos.
+    """
+    words = {t for t in (*query.terms(), *query.excluded) if t.is_word}
+    if not words:
+        return query, []
+    known = set(
+        Word.objects.filter(word__in={fold(t.tokens[0]) for t in words}).values_list(
+            "word", flat=True
+        )
+    )
+    unknown = []
+    for term in words:
+        word = fold(term.tokens[0])
+        if word in known and not term.prefix:
+            continue
+        extra = completions(word) if len(word) >= MIN_PREFIX else []
+        if extra:
+            alternatives = (Term(term.tokens), *(Term((w,)) for w in extra))
+            if term in query.excluded:
+                excluded = tuple(
+                    alt for t in query.excluded for alt in (alternatives if t == term else (t,))
+                )
+                query = Query(query.clauses, excluded, query.notes)
+            else:
+                query = query.replace_term(term, alternatives)
+        elif word not in known and term not in query.excluded:
+            unknown.append(term)
+    return query, unknown
+
+
+def correct(query: Query, unknown: list[Term]) -> Query | None:
+    """The query with each unknown word replaced by the likeliest public word, if any."""
+    engine, corrected = backend(), query
+    for term in unknown:
+        word = fold(term.tokens[0])
+        if len(word) < MIN_TYPO or word.isdigit():
+            continue
+        close = difflib.get_close_matches(
+            word, engine.similar_words(word), n=1, cutoff=SIMILAR_ENOUGH
+        )
+        if close:
+            corrected = corrected.replace_term(term, (Term((close[0],)),))
+    return corrected if corrected != query else None
+
+
+def visible_hits(query: Query, filters: Filters, limit=None) -> tuple[list[Hit], bool]:
+    """Candidates from the engine that ``.published()`` still returns, newest first."""
+    limit, engine = limit or candidate_limit(), backend()
+    hits = engine.candidates(query or None, filters.tokens(), limit)
+    by_kind = defaultdict(list)
+    for hit in hits:
+        by_kind[kind_of_key(hit.key)].append(object_id_of_key(hit.key))
+    public = set()
+    for code, ids in by_kind.items():
+        kind = BY_CODE.get(code)
+        if kind is not None:
+            # Unordered: a model's default order would walk its whole index to sort.
+            candidates = RawSQL(*engine.key_list(ids))
+            shown = kind.published().filter(pk__in=candidates).order_by()
+            shown = shown.values_list("pk", flat=True)
+            public.update((code, pk) for pk in shown)
+    kept = [h for h in hits if (kind_of_key(h.key), object_id_of_key(h.key)) in public]
+    return kept, len(hits) >= limit
+
+
+def ordered(hits: list[Hit], sort: str, ranked: bool) -> list[Hit]:
+    if sort == "date" or not ranked:
+        # Newest first, then what has no date (themes, partners, people, undated reports).
+        return sorted(hits, key=lambda h: (not is_dated(h.key), -h.key))
+    # Relevance (backends.FIELD_WEIGHTS); newer breaks a tie.
+    return sorted(hits, key=lambda h: (-h.score, -h.key))
+
+
+def search(query: Query, filters: Filters, *, sort: str = "relevance", page=1) -> Results:
+    results = Results(query=query)
+    if not query and not filters:
+        return results
+    expanded, unknown = expand(query)
+    hits, truncated = visible_hits(expanded, filters)
+    if query and unknown:
+        fixed = correct(query, unknown)
+        if fixed is not None:
+            fixed_expanded, _ = expand(fixed)
+            if not hits:
+                fixed_hits, fixed_truncated = visible_hits(fixed_expanded, filters)
+                if fixed_hits:
+                    results.corrected = fixed
+                    expanded, hits, truncated = fixed_expanded, fixed_hits, fixed_truncated
+            elif visible_hits(fixed_expanded, filters, limit=SUGGESTION_CHECK)[0]:
+                # Offered only if it finds something public; a few candidates tell.
+                results.suggestion = fixed
+    results.hits, results.truncated = hits, truncated
+    results.facet_counts = Counter(t for hit in hits for t in set(hit.facets.split()))
+    paginator = Paginator(ordered(hits, sort, ranked=bool(query)), PER_PAGE)
+    results.page = paginator.get_page(page)
+    results.items = shown(list(results.page), expanded)
+    return results
+
+
+def published_themes() -> dict[int, tuple[str, str]]:
+    return content_cached(
+        "search:themes",
+        lambda: {
+            pk: (slug, name)
+            for pk, slug, name in Theme.objects.published().values_list("pk", "slug", "short_name")
+        },
+    )
+
+
+def published_organisations() -> dict[int, tuple[str, str]]:
+    return content_cached(
+        "search:organisations",
+        lambda: {
+            pk: (slug, name)
+            for pk, slug, name in Organisation.objects.published().values_list("pk", "slug", "name")
+        },
+    )
+
+
+def marked(text: str) -> SafeString:
+    """Text escaped, with the engine's marks around matched words turned into <mark>."""
+    out, is_open = [], False
+    for part in MARKS.split(html.escape(text)):
+        if part == MARK_START:
+            if not is_open:
+                out.append("<mark>")
+            is_open = True
+        elif part == MARK_END:
+            if is_open:
+                out.append("</mark>")
+            is_open = False
+        else:
+            out.append(part)
+    if is_open:
+        out.append("</mark>")
+    return SafeString("".join(out))
+
+
+def excerpt(text: str, words: int = SNIPPET_WORDS) -> str:
+    found = text.split()
+    return " ".join(found[:words]) + (" …" if len(found) > words else "")
+
+
+def _snippet(texts: tuple[str, ...]) -> str:
+    for text in texts:
+        if MARK_START in text:
+            return text
+    return excerpt(texts[0]) if texts else ""
+
+
+def shown(hits: list[Hit], query: Query) -> list[dict]:
+    """The page's results as the template shows them: from their models (published only),
+    with the engine's highlighted title and snippet where the query matched."""
+    keys = [hit.key for hit in hits]
+    by_kind = defaultdict(list)
+    for key in keys:
+        by_kind[kind_of_key(key)].append(object_id_of_key(key))
+    found = {}
+    for code, ids in by_kind.items():
+        kind = BY_CODE[code]
+        for pk, result in kind.results(ids).items():
+            found[(code, pk)] = result | {"kind": kind.label}
+    marks = backend().highlights(query, keys) if query else {}
+    texts = {}
+    if set(keys) - set(marks):
+        rows = Entry.objects.filter(key__in=set(keys) - set(marks))
+        texts = {
+            key: (summary or body,)
+            for key, summary, body in rows.values_list("key", "summary", "body")
+        }
+    themes = published_themes()
+    items = []
+    for hit in hits:
+        result = found.get((kind_of_key(hit.key), object_id_of_key(hit.key)))
+        if result is None:  # unpublished since the candidates were checked
+            continue
+        title, *rest = marks.get(hit.key, ("",))
+        theme_ids = [int(t[1:]) for t in hit.facets.split() if t.startswith("t")]
+        items.append(
+            result
+            | {
+                "title_html": marked(title) if MARK_START in title else marked(result["title"]),
+                "snippet": marked(_snippet(tuple(rest) if rest else texts.get(hit.key, ("",)))),
+                "themes": [themes[pk][1] for pk in theme_ids if pk in themes],
+            }
+        )
+    return items

@@ -1,0 +1,196 @@
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.views.generic import TemplateView
+from taggit.models import Tag
+
+from reports.models import Report
+
+from .documents import BY_CODE, KIND, ORGANISATION, REPORT_KIND, REPORT_KINDS, TAG, THEME, YEAR
+from .engine import published_organisations, published_themes, search
+from .forms import FACET_PARAMETERS, SINGLE, SORTS, SearchForm
+from .query import MAX_QUERY_CHARS, Query, Term, clean
+
+# Values shown per facet, most results first; the rest are reached by narrowing first.
+FACET_OPTIONS = 10
+
+
+class Links:
+    """Links to this search with one parameter changed, keeping the others.
+
+    Each parameter is encoded once: a page has up to sixty facet links, and encoding
+    the whole query string for each cost more than the search.
+    """
+
+    def __init__(self, request):
+        self.path = reverse("search:results")
+        self.pairs = [(k, v) for k, values in request.GET.lists() if k != "page" for v in values]
+
+    @property
+    def pairs(self):
+        return self._pairs
+
+    @pairs.setter
+    def pairs(self, pairs):
+        self._pairs = pairs
+        self._encoded = [(k, v, urlencode([(k, v)])) for k, v in pairs]
+
+    def _href(self, kept, extra=None) -> str:
+        parts = [encoded for k, v, encoded in self._encoded if kept(k, v)]
+        if extra:
+            parts.append(urlencode([extra]))
+        return f"{self.path}?{'&'.join(parts)}" if parts else self.path
+
+    def adding(self, name: str, value: str) -> str:
+        single = name in SINGLE
+        return self._href(lambda k, v: k != name or not (single or v == value), (name, value))
+
+    def removing(self, name: str, value: str) -> str:
+        return self._href(lambda k, v: not (k == name and v == value))
+
+    def replacing(self, name: str, value: str) -> str:
+        return self._href(lambda k, v: k != name, (name, value))
+
+
+def facet_groups(results, filters, links) -> tuple[list[dict], list[dict]]:
+    """The facets beside the results, and the chosen ones with links that remove them."""
+    counts = results.facet_counts
+    themes, organisations = published_themes(), published_organisations()
+    report_kinds = dict(Report.Kind.choices)
+
+    def present(prefix):
+        return {int(t[1:]): n for t, n in counts.items() if t[:1] == prefix and t[1:].isdigit()}
+
+    tag_counts = present(TAG)
+    top_tags = sorted(tag_counts, key=lambda pk: -tag_counts[pk])[: FACET_OPTIONS * 3]
+    tags = {
+        pk: (slug, name)
+        for pk, slug, name in Tag.objects.filter(pk__in={*top_tags, *filters.tags}).values_list(
+            "pk", "slug", "name"
+        )
+    }
+    # (parameter, heading, {key: (value, label)}, counts, chosen keys)
+    sources = [
+        (
+            "type",
+            "Kind of result",
+            {code: (kind.name, kind.plural) for code, kind in BY_CODE.items()},
+            present(KIND),
+            [filters.kind] if filters.kind else [],
+        ),
+        ("theme", "Theme", themes, present(THEME), filters.themes),
+        (
+            "kind",
+            "Kind of report",
+            {i: (value, report_kinds[value]) for i, value in enumerate(REPORT_KINDS, 1)},
+            present(REPORT_KIND),
+            [REPORT_KINDS.index(filters.report_kind) + 1] if filters.report_kind else [],
+        ),
+        (
+            "year",
+            "Year",
+            {year: (str(year), str(year)) for year in present(YEAR)},
+            present(YEAR),
+            [filters.year] if filters.year else [],
+        ),
+        ("tag", "Tag", tags, tag_counts, filters.tags),
+        ("organisation", "Partner", organisations, present(ORGANISATION), filters.organisations),
+    ]
+    groups, chosen = [], []
+    for name, heading, labels, found, selected in sources:
+        for key in selected:
+            if key in labels:
+                value, label = labels[key]
+                chosen.append(
+                    {"heading": heading, "label": label, "href": links.removing(name, value)}
+                )
+        options = [key for key in found if key in labels and key not in selected]
+        if name == "year":
+            options.sort(reverse=True)
+        else:
+            options.sort(key=lambda key: (-found[key], labels[key][1].casefold()))
+        if options:
+            groups.append(
+                {
+                    "name": name,
+                    "heading": heading,
+                    "options": [
+                        {
+                            "label": labels[key][1],
+                            "count": found[key],
+                            "href": links.adding(name, labels[key][0]),
+                        }
+                        for key in options[:FACET_OPTIONS]
+                    ],
+                }
+            )
+    return groups, chosen
+
+
+def broader(query: Query) -> list[Query]:
+    """Wider searches to offer when one finds nothing: any of the words, none left out,
+    phrases as separate words."""
+    terms, offers = list(query.terms()), []
+    if len(query.clauses) > 1:
+        offers.append(Query(clauses=(tuple(terms),)))
+    if query.excluded:
+        offers.append(Query(clauses=query.clauses))
+    if all(len(clause) == 1 for clause in query.clauses) and any(not t.is_word for t in terms):
+        offers.append(Query(clauses=tuple((Term((w,)),) for t in terms for w in t.tokens)))
+    return [offer for offer in dict.fromkeys(offers) if offer != query]
+
+
+class SearchView(TemplateView):
+    template_name = "search/results.html"
+
+    def get_context_data(self, **kwargs):
+        request = self.request
+        form = SearchForm(request.GET)
+        form.is_valid()
+        query, sort = form.cleaned_data["q"], form.cleaned_data.get("sort") or "relevance"
+        if "sort" in form.errors:
+            form.ignored.append("That is not a way to order results; showing the most relevant.")
+        filters = form.filters()
+        results = search(query, filters, sort=sort, page=request.GET.get("page") or 1)
+        links = Links(request)
+        if results.corrected:
+            # Narrowing or reordering goes on from the query the results are for.
+            links.pairs = [("q", results.corrected.text())] + [
+                (k, v) for k, v in links.pairs if k != "q"
+            ]
+        groups, chosen = facet_groups(results, filters, links)
+        typed = clean(request.GET.get("q", ""))[:MAX_QUERY_CHARS]
+        notes = list(query.notes) + form.ignored
+        if typed.strip() and not query and not query.notes:
+            notes.append(
+                "Your search holds only very common words (such as “the” or “and”) or no "
+                "letters or digits; try the words that matter most."
+            )
+        searched = bool(query or filters)
+        return super().get_context_data(
+            query=query,
+            typed=typed,
+            results=results,
+            searched=searched,
+            page_obj=results.page,
+            facet_groups=groups,
+            chosen_facets=chosen,
+            hidden_facets=[(k, v) for k, v in links.pairs if k in (*FACET_PARAMETERS, "sort")],
+            notes=notes,
+            sorts=[
+                {"label": label, "href": links.replacing("sort", value), "current": value == sort}
+                for value, label in SORTS.items()
+            ]
+            if query
+            else [],
+            suggestion_href=links.replacing("q", results.suggestion.text())
+            if results.suggestion
+            else "",
+            broader=[
+                {"query": offer.text(), "href": links.replacing("q", offer.text())}
+                for offer in broader(query)
+            ]
+            if searched and not results.hits
+            else [],
+            **kwargs,
+        )
