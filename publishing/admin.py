@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
+from .history import HistoryAdmin
 from .models import Provenance, Sourced, Status
 
 
-class PublishableAdmin(admin.ModelAdmin):
-    """Publish/unpublish actions and read-only timestamps for models with a status."""
+class PublishableAdmin(HistoryAdmin):
+    """Publish/unpublish actions, read-only timestamps and history for models with a status."""
 
     actions = ["publish", "unpublish"]
     readonly_fields = ["created_at", "updated_at"]

@@ -4,6 +4,7 @@ from django.db.models.functions import Coalesce
 from django.template.defaultfilters import filesizeformat
 
 from publishing.admin import InferenceFilter, ProvenanceInline, PublishableAdmin
+from publishing.history import HistoryAdmin
 
 from .forms import RecommendationFormSet
 from .models import (
@@ -182,7 +183,7 @@ class GapAnalysisAdmin(PublishableAdmin):
 
 
 @admin.register(KnowledgeGap)
-class KnowledgeGapAdmin(admin.ModelAdmin):
+class KnowledgeGapAdmin(HistoryAdmin):
     """The gap list on its own, so curators can work down the open questions."""
 
     list_display = ["question", "analysis", "report", "theme", "status", "updated_at"]
@@ -211,7 +212,7 @@ class KnowledgeGapAdmin(admin.ModelAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(admin.ModelAdmin):
+class RecommendationAdmin(HistoryAdmin):
     list_display = ["number", "heading", "report"]
     list_display_links = ["number", "heading"]
     list_filter = [("report", admin.RelatedOnlyFieldListFilter), InferenceFilter]

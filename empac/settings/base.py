@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.syndication",
     "axes",
+    "simple_history",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -134,6 +135,7 @@ INSTALLED_APPS = [
     "involvement",
     "browse",
     "search",
+    "history",
     "staff",
     "feeds",
     "api",
@@ -158,6 +160,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Who made a change, for the history of content saved in this request.
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Staff idle sign-out and the two-factor step (staff/middleware.py).
     "staff.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
