@@ -1,5 +1,7 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse, HttpResponseNotAllowed
@@ -36,17 +38,33 @@ class PublishedYearFilter(admin.SimpleListFilter):
         return queryset
 
 
+# Sized so a row of each table fits the change form on a 1280 px screen beside the
+# admin's navigation (tests/browser/test_report_admin_layout.py measures it); the
+# text areas still grow by dragging their corner.
+NARROW_TEXT = {
+    models.CharField: {"widget": forms.TextInput(attrs={"size": 28})},
+    models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 44})},
+    models.PositiveSmallIntegerField: {"widget": forms.NumberInput(attrs={"class": "vSmallField"})},
+}
+
+
 class RecommendationInline(admin.TabularInline):
     model = Recommendation
     formset = RecommendationFormSet
     extra = 0
     fields = ["number", "heading", "explanation"]
+    formfield_overrides = NARROW_TEXT
 
 
 class AlignmentRowInline(admin.TabularInline):
     model = AlignmentRow
     extra = 0
     fields = ["position", "approach", "activity", "asset"]
+    formfield_overrides = {
+        **NARROW_TEXT,
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 18})},
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 26})},
+    }
     verbose_name_plural = "alignment of effort and evidence table"
 
 
