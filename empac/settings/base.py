@@ -295,6 +295,15 @@ PRIVACY_NOTICE_VERSION = "2026-11"
 
 # Get involved: who hears about new registrations, and how the form turns away abuse.
 EMPAC_CURATOR_EMAILS = env_list("EMPAC_CURATOR_EMAILS")
+# Who to contact: the collaboration's address on the contact page and in every footer,
+# and the Reply-To of emails to the public (a mailbox a person reads, never no-reply).
+EMPAC_CONTACT_EMAIL = os.environ.get("EMPAC_CONTACT_EMAIL", "").strip() or (
+    EMPAC_CURATOR_EMAILS[0] if EMPAC_CURATOR_EMAILS else ""
+)
+EMPAC_REPLY_TO_EMAIL = os.environ.get("EMPAC_REPLY_TO_EMAIL", "").strip() or EMPAC_CONTACT_EMAIL
+# The working days within which the acknowledgement promises a curator's reply: a promise
+# the operator makes, so it is a setting.
+EMPAC_REPLY_WITHIN_WORKING_DAYS = env_int("EMPAC_REPLY_WITHIN_WORKING_DAYS", 10)
 # Absolute address of the site, used for links in emails (e.g. https://empac.example.org).
 EMPAC_SITE_URL = os.environ.get("EMPAC_SITE_URL", "").rstrip("/")
 # Form POSTs allowed per client address per window, valid or not, before a 429.
