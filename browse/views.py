@@ -238,6 +238,7 @@ class PrivacyNoticeView(TemplateView):
         return super().get_context_data(
             version=settings.PRIVACY_NOTICE_VERSION,
             retention_days=settings.EMPAC_REGISTRATION_RETENTION_DAYS,
+            contact_email=settings.EMPAC_CONTACT_EMAIL,
             **kwargs,
         )
 
