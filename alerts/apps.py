@@ -14,7 +14,7 @@ class AlertsConfig(AppConfig):
     def ready(self):
         from involvement.personal_data import personal_data_holder_register
 
-        from . import services
+        from . import checks, services  # noqa: F401  (checks registers the system checks)
 
         personal_data_holder_register(
             "alert_subscriptions",

@@ -110,3 +110,15 @@ def test_every_email_can_unsubscribe_with_rfc_8058_headers(subscribe, form_data)
 def test_subscription_pages_are_never_cached(client, themes):
     response = client.get(SUBSCRIBE_URL)
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_deploy_checks_warn_without_an_https_site_url_or_a_contact_address(settings):
+    from alerts.checks import contact_email_configured, site_url_configured
+
+    settings.EMPAC_SITE_URL = ""
+    settings.EMPAC_CONTACT_EMAIL = ""
+    assert [w.id for w in site_url_configured(None)] == ["alerts.W001"]
+    assert [w.id for w in contact_email_configured(None)] == ["alerts.W002"]
+    settings.EMPAC_SITE_URL = "https://empac.example.org"
+    settings.EMPAC_CONTACT_EMAIL = "contact@empac.example.org"
+    assert site_url_configured(None) == [] and contact_email_configured(None) == []

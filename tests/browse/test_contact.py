@@ -85,3 +85,20 @@ def test_agreement_without_an_address_is_refused():
 def test_consent_to_a_contact_link_is_off_by_default():
     assert factories.PersonFactory().has_agreed_to_public_contact is False
     assert factories.OrganisationFactory().has_agreed_to_public_contact is False
+
+
+@pytest.mark.parametrize("people", [1, 8])
+def test_the_contact_page_takes_the_same_queries_however_many_contacts(
+    client, people, django_assert_max_num_queries
+):
+    for n in range(people):
+        factories.PersonFactory(
+            organisation=factories.OrganisationFactory(
+                contact_email=f"org{n}@example.org", has_agreed_to_public_contact=True
+            ),
+            contact_email=f"p{n}@example.ac.uk",
+            has_agreed_to_public_contact=True,
+        )
+    with django_assert_max_num_queries(6):
+        page = client.get("/contact/").content.decode()
+    assert page.count("mailto:p") == people
