@@ -102,3 +102,16 @@ def test_the_contact_page_takes_the_same_queries_however_many_contacts(
     with django_assert_max_num_queries(6):
         page = client.get("/contact/").content.decode()
     assert page.count("mailto:p") == people
+
+
+def test_no_seeded_person_or_partner_has_a_public_contact(client):
+    from django.core.management import call_command
+
+    from collaboration.models import Organisation, Person
+
+    call_command("seed_empac", verbosity=0)
+
+    assert Person.objects.exists() and Organisation.objects.exists()
+    assert not Person.objects.filter(has_agreed_to_public_contact=True).exists()
+    assert not Organisation.objects.filter(has_agreed_to_public_contact=True).exists()
+    assert "No person or partner has agreed" in client.get("/contact/").content.decode()
