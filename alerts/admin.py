@@ -2,7 +2,9 @@ import json
 
 from django.contrib import admin, messages
 from django.http import HttpResponse
+from django.template.response import TemplateResponse
 
+from involvement.models import InterestRegistration
 from involvement.personal_data import personal_data_erase, personal_data_export
 
 from .models import DigestEntry, Subscription
@@ -85,6 +87,20 @@ class SubscriptionAdmin(admin.ModelAdmin):
         email = self._one_email(request, queryset)
         if email is None:
             return None
+        if request.POST.get("confirm") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Erase all data held about this email address?",
+                "opts": self.model._meta,
+                "email": email,
+                "subscriptions": Subscription.objects.for_email(email).count(),
+                "registrations": InterestRegistration.objects.for_email(email).count(),
+                "selected": queryset.values_list("pk", flat=True),
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(
+                request, "admin/alerts/subscription/erase_confirmation.html", context
+            )
         erased = personal_data_erase(email=email)
         self.message_user(
             request,

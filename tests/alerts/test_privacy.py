@@ -76,7 +76,13 @@ def test_a_subscriber_who_never_registered_can_be_exported_and_erased(curator_cl
     assert data["registrations"] == []
     assert data["alert_subscriptions"][0]["email"] == "only-alerts@example.org"
 
-    run_action(curator_client, SUBSCRIPTIONS, "erase_personal_data", [subscription.pk])
+    page = run_action(curator_client, SUBSCRIPTIONS, "erase_personal_data", [subscription.pk])
+    assert "only-alerts@example.org" in page.content.decode()
+    assert Subscription.objects.exists()  # asked first
+
+    run_action(
+        curator_client, SUBSCRIPTIONS, "erase_personal_data", [subscription.pk], confirm="yes"
+    )
     assert not Subscription.objects.exists()
 
 
