@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from collaboration.models import Organisation, Person, Theme
-from reports.models import GapAnalysis, Report
+from reports.models import GapAnalysis, KnowledgeGap, Report
 
 MISSING_PAGE = "/no-such-page/"
 
@@ -27,7 +27,9 @@ def public_pages() -> dict[str, str]:
     organisation = Organisation.objects.published().filter(people__isnull=False).first()
     person = Person.objects.published().filter(roles__isnull=False).first()
     analysis = GapAnalysis.objects.published().first()
-    assert organisation and person and analysis, "seeded content is missing a page type"
+    gap = KnowledgeGap.objects.published().open().filter(theme__isnull=False).first()
+    assert organisation and person and analysis and gap, "seeded content is missing a page type"
+    gaps = reverse("agenda:gap-list")
     filters = urlencode({"theme": theme.slug, "year": report.published_on.year})
     search = reverse("search:results")
     return {
@@ -46,7 +48,12 @@ def public_pages() -> dict[str, str]:
         "about": reverse("browse:about"),
         "accessibility": reverse("browse:accessibility"),
         "privacy": reverse("browse:privacy"),
+        "gap-list": gaps,
+        "gap-list-filtered": f"{gaps}?{urlencode({'theme': gap.theme.slug, 'status': 'open'})}",
+        "gap-detail": reverse("agenda:gap-detail", args=[gap.pk]),
         "register": reverse("involvement:register"),
+        # A gap page's "I could help with this": the form with the gap chosen.
+        "register-gap": f"{reverse('involvement:register')}?{urlencode({'gap': gap.pk})}",
         "register-thanks": reverse("involvement:thanks"),
         "search": search,
         # Results with every part of the page: facets, highlights, a filter in use.
@@ -74,7 +81,11 @@ PAGE_TYPES = [
     "about",
     "accessibility",
     "privacy",
+    "gap-list",
+    "gap-list-filtered",
+    "gap-detail",
     "register",
+    "register-gap",
     "register-thanks",
     "search",
     "search-results",
