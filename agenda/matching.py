@@ -60,7 +60,8 @@ class Fit:
                 f"words of their expertise in the gap: {', '.join(self.words)} "
                 f"(search score {self.search_score})"
             )
-        return "; ".join(parts).capitalize() or "No themes or words in common"
+        text = "; ".join(parts)
+        return text[:1].upper() + text[1:] if text else "No themes or words in common"
 
 
 def expertise_query(registration: InterestRegistration):
