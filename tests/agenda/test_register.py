@@ -231,3 +231,15 @@ def test_deep_pages_are_keyed_and_a_bad_page_is_a_404(client, theme):
     assert response.status_code == 200
     assert response.context["page_obj"].number == 3
     assert client.get(REGISTER, {"page": 99}).status_code == 404
+
+
+def test_the_sitemap_lists_public_gap_pages_and_no_hidden_one(client, gaps):
+    from tests.feeds.test_sitemap import all_pages
+
+    public, hidden, _ = gaps
+    pages = all_pages(client)
+    assert "http://testserver/gaps/" in pages
+    for gap in public.values():
+        assert f"http://testserver/gaps/{gap.pk}/" in pages
+    for gap in hidden:
+        assert f"http://testserver/gaps/{gap.pk}/" not in pages
