@@ -128,3 +128,8 @@ def test_a_gap_page_from_a_gap_analysis_links_back_to_it(client):
     assertContains(response, gap.analysis.get_absolute_url())
     analysis_page = client.get(gap.analysis.get_absolute_url())
     assertContains(analysis_page, url(gap))
+
+
+def test_a_search_result_for_a_gap_leads_to_its_page(client, gap):
+    response = client.get(reverse("search:results"), {"q": "resilient"})
+    assertContains(response, f'href="{url(gap)}"')
