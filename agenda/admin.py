@@ -16,8 +16,8 @@ from django.utils.html import format_html, format_html_join
 
 from involvement.admin import InterestRegistrationAdmin
 from involvement.models import InterestRegistration
-from reports.admin import KnowledgeGapAdmin
-from reports.models import KnowledgeGap
+from reports.admin import GapAnalysisAdmin, KnowledgeGapAdmin
+from reports.models import GapAnalysis, KnowledgeGap
 
 from . import matching
 from .models import EmailTemplate, GapContributor, GapStatusChange, Introduction
@@ -226,6 +226,27 @@ class AgendaKnowledgeGapAdmin(MatchingMixin, KnowledgeGapAdmin):
         super().save_model(request, obj, form, change)
         if change and previous and previous != obj.status:
             gap_status_set(gap=obj, status=obj.status, user=request.user, previous=previous)
+
+
+admin.site.unregister(GapAnalysis)
+
+
+@admin.register(GapAnalysis)
+class AgendaGapAnalysisAdmin(GapAnalysisAdmin):
+    """A gap's status changed among its analysis's gaps is recorded, dated, too."""
+
+    def save_formset(self, request, form, formset, change):
+        previous = {}
+        if formset.model is KnowledgeGap:
+            previous = {
+                f.instance.pk: f.initial.get("status") for f in formset.forms if f.instance.pk
+            }
+        super().save_formset(request, form, formset, change)
+        for gap in getattr(formset, "changed_objects", []):
+            gap, _fields = gap
+            before = previous.get(gap.pk)
+            if before and before != gap.status:
+                gap_status_set(gap=gap, status=gap.status, user=request.user, previous=before)
 
 
 admin.site.unregister(InterestRegistration)

@@ -286,3 +286,24 @@ def test_changing_a_gaps_status_in_the_admin_records_a_dated_change(
         S.SCOPED,
         curator,
     )
+
+
+def test_a_status_changed_in_the_gap_list_is_recorded_dated(curator_client, curator, setting):
+    gaps, _, _, _ = setting
+    gap = gaps["theme"]
+    changelist = reverse("admin:reports_knowledgegap_changelist")
+    page = curator_client.get(changelist)
+    formset = page.context["cl"].formset
+    data = {
+        "form-TOTAL_FORMS": str(len(formset.forms)),
+        "form-INITIAL_FORMS": str(len(formset.forms)),
+        "_save": "Save",
+    }
+    for i, form in enumerate(formset.forms):
+        data[f"form-{i}-id"] = str(form.instance.pk)
+        status = "scoped" if form.instance.pk == gap.pk else form.instance.status
+        data[f"form-{i}-status"] = status
+    response = curator_client.post(changelist, data)
+    assert response.status_code == 302
+    change = GapStatusChange.objects.get()
+    assert (change.gap, change.status, change.changed_by) == (gap, S.SCOPED, curator)
