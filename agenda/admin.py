@@ -8,6 +8,7 @@ here as subclasses, with the ranked matches and a button to confirm each.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -138,6 +139,8 @@ admin.site.unregister(KnowledgeGap)
 
 @admin.register(KnowledgeGap)
 class AgendaKnowledgeGapAdmin(MatchingMixin, KnowledgeGapAdmin):
+    # A curator typing "doi.org/…" for the answering paper means the secure address.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     readonly_fields = [
         *KnowledgeGapAdmin.readonly_fields,
         "history",
