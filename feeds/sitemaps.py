@@ -9,7 +9,7 @@ from django.db.models import Max
 from django.urls import reverse
 
 from collaboration.models import Organisation, Person, Theme
-from reports.models import GapAnalysis, Report
+from reports.models import GapAnalysis, KnowledgeGap, Report
 
 
 def latest_change(*querysets):
@@ -31,6 +31,7 @@ class PageSitemap(Sitemap):
             ("browse:theme-list", [Theme]),
             ("reports:report-list", [Report]),
             ("reports:gapanalysis-list", [GapAnalysis]),
+            ("agenda:gap-list", [KnowledgeGap]),
             ("browse:organisation-list", [Organisation]),
             ("browse:person-list", [Person]),
             ("browse:about", []),
@@ -75,6 +76,16 @@ class GapAnalysisSitemap(PublishedSitemap):
     model = GapAnalysis
 
 
+class KnowledgeGapSitemap(PublishedSitemap):
+    model = KnowledgeGap
+
+    def items(self):
+        return KnowledgeGap.objects.published().only("pk", "updated_at").order_by("pk")
+
+    def location(self, item):
+        return reverse("agenda:gap-detail", kwargs={"pk": item.pk})
+
+
 class OrganisationSitemap(PublishedSitemap):
     model = Organisation
 
@@ -88,6 +99,7 @@ SITEMAPS = {
     "themes": ThemeSitemap,
     "reports": ReportSitemap,
     "gap-analyses": GapAnalysisSitemap,
+    "knowledge-gaps": KnowledgeGapSitemap,
     "partners": OrganisationSitemap,
     "people": PersonSitemap,
 }

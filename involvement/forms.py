@@ -9,8 +9,14 @@ from django.contrib.auth.base_user import BaseUserManager
 from django.core import signing
 
 from collaboration.models import Theme
+from reports.models import KnowledgeGap
 
-from .models import Discipline
+from .models import Discipline, Offer
+from .orcid import orcid_normalise
+
+# How many open gaps the form lists to choose from (those asked for in the address first);
+# the register lists them all, and each gap's page opens this form with it chosen.
+GAP_CHOICES_LIMIT = 30
 
 FORM_TOKEN_SALT = "involvement.registration-form"
 # Line breaks and tabs belong in a message; no other control character belongs anywhere.
@@ -21,9 +27,13 @@ REGISTRATION_FIELDS = (
     "institution",
     "role",
     "discipline",
+    "disciplines",
     "discipline_other",
+    "orcid",
     "themes",
+    "gaps",
     "expertise",
+    "offers",
     "message",
     "consent",
 )
@@ -104,6 +114,18 @@ class PlainTextField(forms.CharField):
             raise forms.ValidationError(self.error_messages["control"], code="control")
 
 
+class ChoicesField(forms.MultipleChoiceField):
+    """Several choices; an empty value sent (``field=``) counts as none chosen."""
+
+    def to_python(self, value):
+        return [v for v in super().to_python(value) if v]
+
+
+def gap_label(gap) -> str:
+    theme = f" ({gap.theme.short_name})" if gap.theme_id and gap.theme.is_published() else ""
+    return f"{gap.question}{theme}"
+
+
 def _messages(label: str, *, max_length: int, required: str | None = None) -> dict:
     messages = {
         "max_length": f"{label} must be {max_length} characters or fewer",
@@ -149,13 +171,15 @@ class InterestRegistrationForm(forms.Form):
         help_text="For example, senior lecturer, PhD researcher or intelligence analyst.",
         error_messages=_messages("Role", max_length=200),
     )
-    discipline = forms.ChoiceField(
+    discipline = ChoicesField(
         label="Discipline",
         choices=Discipline.choices,
-        widget=forms.RadioSelect,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply.",
         error_messages={
             "required": "Select your discipline, or ‘Other’",
             "invalid_choice": "Select your discipline from the list, or ‘Other’",
+            "invalid_list": "Select your discipline from the list, or ‘Other’",
         },
     )
     discipline_other = PlainTextField(
@@ -173,6 +197,37 @@ class InterestRegistrationForm(forms.Form):
             "required": "Select at least one theme you could contribute to",
             "invalid_choice": "Select themes from the list",
             "invalid_pk_value": "Select themes from the list",
+        },
+    )
+    orcid = PlainTextField(
+        label="ORCID iD (optional)",
+        max_length=40,
+        required=False,
+        help_text="For example, 0000-0002-1825-0097. Curators use it to find your published work.",
+        error_messages=_messages("ORCID iD", max_length=40),
+    )
+    gaps = forms.ModelMultipleChoiceField(
+        label="Which open knowledge gaps could you help with? (optional)",
+        queryset=KnowledgeGap.objects.published().open(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=(
+            "Questions policing does not yet know the answer to. Choose any you could help answer."
+        ),
+        error_messages={
+            "invalid_choice": "Select knowledge gaps from the list; that one is no longer open",
+            "invalid_pk_value": "Select knowledge gaps from the list",
+        },
+    )
+    offers = ChoicesField(
+        label="What could you offer? (optional)",
+        choices=Offer.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Select all that apply.",
+        error_messages={
+            "invalid_choice": "Select what you could offer from the list",
+            "invalid_list": "Select what you could offer from the list",
         },
     )
     expertise = PlainTextField(
@@ -210,6 +265,19 @@ class InterestRegistrationForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.token_value = self._token_for_display()
+        self._limit_gap_choices()
+
+    def _limit_gap_choices(self) -> None:
+        """List the gaps asked for or chosen first, then the newest others, to a limit."""
+        field = self.fields["gaps"]
+        wanted = self["gaps"].value() or []
+        if not isinstance(wanted, list | tuple):
+            wanted = [wanted]
+        wanted_ids = {int(v) for v in (getattr(w, "pk", w) for w in wanted) if str(v).isdigit()}
+        gaps = field.queryset.select_related("theme").order_by("-id")
+        chosen = list(gaps.filter(pk__in=wanted_ids)) if wanted_ids else []
+        others = list(gaps.exclude(pk__in=wanted_ids)[: max(GAP_CHOICES_LIMIT - len(chosen), 0)])
+        field.widget.choices = [(gap.pk, gap_label(gap)) for gap in chosen + others]
 
     def _token_for_display(self) -> str:
         # Keep the token across redisplays so a corrected form is still one submission.
@@ -218,6 +286,10 @@ class InterestRegistrationForm(forms.Form):
         if isinstance(submitted, str) and form_token_current(submitted):
             return submitted
         return form_token_issue()
+
+    def clean_orcid(self):
+        value = self.cleaned_data["orcid"]
+        return orcid_normalise(value) if value else ""
 
     def clean_email(self):
         # Lower-case the domain only: the part before @ may be case-sensitive.
@@ -234,9 +306,14 @@ class InterestRegistrationForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("discipline") == Discipline.OTHER and not cleaned.get("discipline_other"):
+        chosen = cleaned.get("discipline")
+        if chosen is not None:
+            # The first chosen, in the list's order, is kept as the main discipline.
+            chosen = [value for value in Discipline.values if value in chosen]
+            cleaned["disciplines"], cleaned["discipline"] = chosen, chosen[0]
+        if chosen and Discipline.OTHER in chosen and not cleaned.get("discipline_other"):
             self.add_error("discipline_other", "Enter your discipline, as you chose ‘Other’")
-        if cleaned.get("discipline") not in (None, Discipline.OTHER):
+        if chosen and Discipline.OTHER not in chosen:
             cleaned["discipline_other"] = ""
         return cleaned
 

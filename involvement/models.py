@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from collaboration.models import Theme
 
+from .orcid import orcid_url, validate_orcid
+
 
 class Discipline(models.TextChoices):
     # The disciplines the collaboration's sources name at De Montfort University.
@@ -23,7 +25,20 @@ class Discipline(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class Offer(models.TextChoices):
+    """What a person could bring to a question."""
+
+    METHODS = "methods", "Research methods"
+    DATA = "data", "Data"
+    SUPERVISION = "supervision", "Supervision (for example of a student project)"
+    FUNDING_BID = "funding_bid", "A funding bid"
+
+
 class InterestRegistrationQuerySet(models.QuerySet):
+    def contactable(self):
+        """Registrations whose person agreed to be contacted and that are still open."""
+        return self.filter(consent=True).exclude(status=InterestRegistration.Status.CLOSED)
+
     def pending_notification(self):
         """Registrations whose curator notice or acknowledgement has not gone out yet."""
         return self.filter(
@@ -51,7 +66,22 @@ class InterestRegistration(models.Model):
     email = models.EmailField(max_length=254, db_index=True)
     institution = models.CharField("institution or organisation", max_length=200)
     role = models.CharField(max_length=200, blank=True)
+    # The first discipline chosen; ``disciplines`` holds them all.
     discipline = models.CharField(max_length=30, choices=Discipline.choices)
+    disciplines = models.JSONField(
+        default=list, blank=True, help_text="Every discipline chosen, as Discipline values."
+    )
+    orcid = models.CharField("ORCID iD", max_length=19, blank=True, validators=[validate_orcid])
+    offers = models.JSONField(
+        "could offer", default=list, blank=True, help_text="Offer values: methods, data…"
+    )
+    chosen_gaps = models.ManyToManyField(
+        "reports.KnowledgeGap",
+        blank=True,
+        related_name="offered_registrations",
+        verbose_name="knowledge gaps they chose",
+        help_text="Open gaps the person chose on the form.",
+    )
     discipline_other = models.CharField("other discipline", max_length=200, blank=True)
     themes = models.ManyToManyField(Theme, related_name="interest_registrations")
     expertise = models.CharField(
@@ -126,9 +156,24 @@ class InterestRegistration(models.Model):
 
     @property
     def discipline_display(self) -> str:
-        if self.discipline == Discipline.OTHER and self.discipline_other:
-            return f"Other: {self.discipline_other}"
-        return self.get_discipline_display()
+        labels = dict(Discipline.choices)
+        chosen = self.disciplines or [self.discipline]
+        shown = []
+        for value in chosen:
+            if value == Discipline.OTHER and self.discipline_other:
+                shown.append(f"Other: {self.discipline_other}")
+            else:
+                shown.append(labels.get(value, value))
+        return "; ".join(shown)
+
+    @property
+    def offers_display(self) -> str:
+        labels = dict(Offer.choices)
+        return "; ".join(labels.get(value, value) for value in self.offers)
+
+    @property
+    def orcid_url(self) -> str:
+        return orcid_url(self.orcid)
 
 
 class RateLimitBucket(models.Model):

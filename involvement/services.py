@@ -31,6 +31,10 @@ def registration_create(
     consent: bool,
     role: str = "",
     discipline_other: str = "",
+    disciplines: Iterable[str] = (),
+    orcid: str = "",
+    gaps: Iterable = (),
+    offers: Iterable[str] = (),
     expertise: str = "",
     message: str = "",
     submission_token: str | None = None,
@@ -56,7 +60,10 @@ def registration_create(
         institution=institution,
         role=role,
         discipline=discipline,
+        disciplines=list(disciplines) or [discipline],
         discipline_other=discipline_other,
+        orcid=orcid,
+        offers=list(offers),
         expertise=expertise,
         message=message,
         consent=True,
@@ -73,6 +80,7 @@ def registration_create(
         with transaction.atomic():
             registration.save()
             registration.themes.set(themes)
+            registration.chosen_gaps.set(list(gaps))
             # The emails go from the task worker, never this request: a mail server that
             # stalls holds no web worker. The task is a row committed with the
             # registration, so neither exists without the other.
@@ -224,7 +232,7 @@ def registration_personal_data(*, email: str) -> dict:
     registrations = (
         InterestRegistration.objects.for_email(email)
         .select_related("handled_by")
-        .prefetch_related("themes", "matched_gaps", "matched_reports")
+        .prefetch_related("themes", "chosen_gaps", "matched_gaps", "matched_reports")
         .order_by("created_at", "pk")
     )
     return {
@@ -245,8 +253,12 @@ def _registration_record(registration: InterestRegistration) -> dict:
         "institution": registration.institution,
         "role": registration.role,
         "discipline": registration.get_discipline_display(),
+        "disciplines": registration.discipline_display,
         "discipline_other": registration.discipline_other,
+        "orcid": registration.orcid,
         "themes": [theme.short_name for theme in registration.themes.all()],
+        "chosen_gaps": [str(gap) for gap in registration.chosen_gaps.all()],
+        "offers": registration.offers_display,
         "expertise": registration.expertise,
         "message": registration.message,
         "consent": registration.consent,

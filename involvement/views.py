@@ -7,6 +7,9 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
+from collaboration.models import Theme
+from reports.models import KnowledgeGap
+
 from .forms import InterestRegistrationForm
 from .ratelimit import limit_posts
 from .services import registration_create
@@ -22,6 +25,28 @@ class RegistrationCreateView(FormView):
     success_url = reverse_lazy("involvement:thanks")
     # FormView also answers PUT as a POST; a browser form only ever POSTs.
     http_method_names = ["get", "head", "post", "options"]
+
+    def get_initial(self):
+        """A theme page's link ticks its theme (?theme=slug); a gap page's chooses its gap."""
+        initial = super().get_initial()
+        if self.request.method != "GET":
+            return initial
+        slugs = [s for s in self.request.GET.getlist("theme") if s][:10]
+        if slugs:
+            initial["themes"] = list(Theme.objects.published().filter(slug__in=slugs))
+        gap_ids = [g for g in self.request.GET.getlist("gap") if g.isdigit()][:10]
+        if gap_ids:
+            gaps = list(
+                KnowledgeGap.objects.published()
+                .open()
+                .filter(pk__in=gap_ids)
+                .select_related("theme")
+            )
+            initial["gaps"] = gaps
+            # The gap's theme is ticked too, so the form is ready to send.
+            themes = {gap.theme for gap in gaps if gap.theme_id and gap.theme.is_published()}
+            initial["themes"] = list({*initial.get("themes", []), *themes})
+        return initial
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("retention_days", settings.EMPAC_REGISTRATION_RETENTION_DAYS)

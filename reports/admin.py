@@ -261,17 +261,20 @@ class KnowledgeGapAdmin(HistoryAdmin):
         InferenceFilter,
     ]
     search_fields = ["question", "detail", "analysis__title", "report__title"]
-    autocomplete_fields = ["analysis", "report", "theme"]
+    autocomplete_fields = ["analysis", "report", "theme", "answered_by"]
     list_select_related = ["analysis", "report", "theme"]
-    readonly_fields = ["updated_at"]
-    fields = [
-        ("analysis", "report"),
-        "position",
-        "question",
-        "detail",
-        "theme",
-        "status",
-        "updated_at",
+    readonly_fields = ["created_at", "status_changed_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": [("analysis", "report"), "position", "question", "detail", "theme"]}),
+        ("Status", {"fields": ["status", "raised_on", ("created_at", "status_changed_at")]}),
+        (
+            "Answer",
+            {
+                "fields": ["answer", "answered_by", "answer_url"],
+                "description": "For an answered gap: what answers it. Public pages say so.",
+            },
+        ),
+        (None, {"fields": ["updated_at"]}),
     ]
     inlines = [ProvenanceInline]
 

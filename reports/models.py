@@ -367,6 +367,29 @@ class KnowledgeGap(Sourced):
     status_changed_at = models.DateTimeField(
         null=True, editable=False, help_text="When the status last changed, if it has."
     )
+    raised_on = models.DateField(
+        "raised on",
+        null=True,
+        blank=True,
+        help_text="When the question was raised, if known; empty: the date of its source.",
+    )
+    answer = models.TextField(
+        blank=True, help_text="For an answered gap: what is now known, in a few sentences."
+    )
+    answered_by = models.ForeignKey(
+        Report,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="answered_gaps",
+        help_text="For an answered gap: the report that answers it, if it is one of ours.",
+    )
+    answer_url = models.URLField(
+        "answering paper address",
+        max_length=500,
+        blank=True,
+        help_text="For an answered gap: the paper or page elsewhere that answers it.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = KnowledgeGapQuerySet.as_manager()
@@ -388,6 +411,27 @@ class KnowledgeGap(Sourced):
         super().save(*args, **kwargs)
         self._loaded_status = self.status
 
+    @property
+    def source(self):
+        """Where the question was raised: its gap analysis or, in none, its report."""
+        return self.analysis if self.analysis_id else self.report
+
+    @property
+    def source_report(self):
+        return self.analysis.report if self.analysis_id else self.report
+
+    @property
+    def raised_date(self):
+        """When it was raised: as recorded, else its source report's date (None: unknown)."""
+        if self.raised_on:
+            return self.raised_on
+        report = self.source_report
+        return report.published_on if report is not None else None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (self.Status.ANSWERED, self.Status.SUPERSEDED)
+
     def get_absolute_url(self) -> str:
         """The gap where its page lists it: its analysis's page, or else its report's."""
         source = self.analysis if self.analysis_id else self.report
@@ -403,4 +447,11 @@ class KnowledgeGap(Sourced):
         if self.analysis_id is None and self.report_id is None:
             raise ValidationError(
                 {"analysis": "Choose the gap analysis, or else the report, that raises this gap."}
+            )
+        closed = (self.Status.ANSWERED, self.Status.SUPERSEDED)
+        if self.status not in closed and (
+            self.answer.strip() or self.answered_by_id or self.answer_url
+        ):
+            raise ValidationError(
+                {"status": "A gap with an answer recorded is answered: set its status so."}
             )

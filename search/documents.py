@@ -326,21 +326,18 @@ class KnowledgeGapKind(Kind):
             "status",
             "analysis__slug",
             "analysis__title",
-            "report__slug",
             "report__title",
         )
         labels = dict(KnowledgeGap.Status.choices)
         results = {}
-        for pk, question, status, analysis_slug, analysis, report_slug, report in rows:
-            # Listed on its analysis's page or, drawn from a report alone, on the report's.
-            if analysis_slug:
-                url = reverse("reports:gapanalysis-detail", kwargs={"slug": analysis_slug})
-            else:
-                url = reverse("reports:report-detail", kwargs={"slug": report_slug})
+        for pk, question, status, analysis_slug, analysis, report in rows:
+            # Raised in its analysis or, drawn from a report alone, in the report; each
+            # gap has its own page in the register (agenda app).
+            if not analysis_slug:
                 analysis = report
             results[pk] = {
                 "title": question,
-                "url": f"{url}#gap-{pk}",
+                "url": reverse("agenda:gap-detail", kwargs={"pk": pk}),
                 "meta": f"{labels.get(status, status)} · in {analysis}",
             }
         return results

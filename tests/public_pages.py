@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from alerts.tokens import confirm_token, unsubscribe_token
 from collaboration.models import Organisation, Person, Theme
-from reports.models import GapAnalysis, Report
+from reports.models import GapAnalysis, KnowledgeGap, Report
 
 MISSING_PAGE = "/no-such-page/"
 # A subscription as alert links name it; the confirm and unsubscribe pages only show a button.
@@ -31,7 +31,9 @@ def public_pages() -> dict[str, str]:
     organisation = Organisation.objects.published().filter(people__isnull=False).first()
     person = Person.objects.published().filter(roles__isnull=False).first()
     analysis = GapAnalysis.objects.published().first()
-    assert organisation and person and analysis, "seeded content is missing a page type"
+    gap = KnowledgeGap.objects.published().open().filter(theme__isnull=False).first()
+    assert organisation and person and analysis and gap, "seeded content is missing a page type"
+    gaps = reverse("agenda:gap-list")
     filters = urlencode({"theme": theme.slug, "year": report.published_on.year})
     search = reverse("search:results")
     return {
@@ -51,7 +53,12 @@ def public_pages() -> dict[str, str]:
         "accessibility": reverse("browse:accessibility"),
         "privacy": reverse("browse:privacy"),
         "contact": reverse("browse:contact"),
+        "gap-list": gaps,
+        "gap-list-filtered": f"{gaps}?{urlencode({'theme': gap.theme.slug, 'status': 'open'})}",
+        "gap-detail": reverse("agenda:gap-detail", args=[gap.pk]),
         "register": reverse("involvement:register"),
+        # A gap page's "I could help with this": the form with the gap chosen.
+        "register-gap": f"{reverse('involvement:register')}?{urlencode({'gap': gap.pk})}",
         "register-thanks": reverse("involvement:thanks"),
         "alerts-subscribe": reverse("alerts:subscribe"),
         "alerts-check-email": reverse("alerts:check-email"),
@@ -95,7 +102,11 @@ PAGE_TYPES = [
     "accessibility",
     "privacy",
     "contact",
+    "gap-list",
+    "gap-list-filtered",
+    "gap-detail",
     "register",
+    "register-gap",
     "register-thanks",
     "alerts-subscribe",
     "alerts-check-email",

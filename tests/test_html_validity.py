@@ -37,6 +37,7 @@ PUBLIC_NAMESPACES = (
     "involvement",
     "alerts",
     "search",
+    "agenda",
     "feeds",
     "api",
     "oai",
@@ -60,6 +61,8 @@ NOT_HTML = {
         for view in ("list", "detail")
     ),
     "oai:endpoint",
+    "agenda:gap-list-csv",
+    "agenda:gap-list-json",
 }
 
 

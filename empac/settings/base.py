@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "involvement",
     "browse",
     "search",
+    "agenda",
     "history",
     "staff",
     "alerts",
@@ -289,14 +290,15 @@ else:
         },
     }
 # Apps whose models appear on public pages: any change to them invalidates cached pages.
-PAGE_CACHE_CONTENT_APPS = ["publishing", "collaboration", "reports", "taggit"]
+PAGE_CACHE_CONTENT_APPS = ["publishing", "collaboration", "reports", "agenda", "taggit"]
 # Apps whose every model the Curators group may edit (publishing/curators.py); never auth.
-CURATED_APPS = ["publishing", "collaboration", "reports", "involvement", "alerts", "taggit"]
+CURATED_APPS = ["publishing", "collaboration", "reports", "involvement", "agenda", "alerts", "taggit"]
 
 # The header's links: (text, URL name, other URL names that count as that section).
 SITE_NAVIGATION = [
     ("Themes", "browse:theme-list", {"browse:theme-detail"}),
     ("Reports", "reports:report-list", {"reports:report-detail"}),
+    ("Knowledge gaps", "agenda:gap-list", {"agenda:gap-detail"}),
     ("Gap analyses", "reports:gapanalysis-list", {"reports:gapanalysis-detail"}),
     ("Partners", "browse:organisation-list", {"browse:organisation-detail"}),
     ("People", "browse:person-list", {"browse:person-detail"}),

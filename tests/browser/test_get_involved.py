@@ -3,7 +3,9 @@
 import re
 
 from collaboration.models import Theme
-from involvement.models import Discipline, InterestRegistration
+from involvement.forms import GAP_CHOICES_LIMIT, gap_label
+from involvement.models import Discipline, InterestRegistration, Offer
+from reports.models import KnowledgeGap
 from tests.browser.axe import assert_no_axe_violations
 
 PHONE = {"width": 320, "height": 640}
@@ -20,7 +22,7 @@ ACTIVE_LABEL = """() => {
 def tab_order(page, start_label: str) -> list[str]:
     page.get_by_label(start_label, exact=True).focus()
     seen = [page.evaluate(ACTIVE_LABEL)]
-    while seen[-1] != "Send registration" and len(seen) < 40:
+    while seen[-1] != "Send registration" and len(seen) < 80:
         page.keyboard.press("Tab")
         seen.append(page.evaluate(ACTIVE_LABEL))
     return seen
@@ -35,6 +37,7 @@ def type_into(page, label: str, text: str):
 def test_person_registers_by_keyboard_and_sees_the_confirmation(page, settings):
     settings.EMPAC_REGISTRATION_MIN_SECONDS = 1
     themes = list(Theme.objects.published())
+    gaps = KnowledgeGap.objects.published().open().select_related("theme").order_by("-id")
     page.goto("/get-involved/")
     assert page.get_by_role("heading", level=1).inner_text() == "Get involved"
 
@@ -43,10 +46,14 @@ def test_person_registers_by_keyboard_and_sees_the_confirmation(page, settings):
         "Email address",
         "Institution or organisation",
         "Role (optional)",
-        Discipline.PSYCHOLOGY.label,  # Tab enters the radio group at its first option
+        "ORCID iD (optional)",
+        *Discipline.labels,  # several may be chosen: a checkbox each
         "If other, which discipline?",
         *[theme.short_name for theme in themes],
+        *[gap_label(gap) for gap in gaps[:GAP_CHOICES_LIMIT]],
+        "See every knowledge gap in the register",
         "Expertise keywords (optional)",
+        *Offer.labels,
         "Message (optional)",
         "privacy notice",
         "I agree to EMPAC storing these details and contacting me about this registration",
@@ -62,10 +69,12 @@ def test_person_registers_by_keyboard_and_sees_the_confirmation(page, settings):
     page.keyboard.type("Nottingham Trent University")
     page.keyboard.press("Tab")
     page.keyboard.type("Reader in criminology")
+    page.keyboard.press("Tab")  # ORCID iD, left empty
     page.keyboard.press("Tab")
     criminology = Discipline.values.index(Discipline.CRIMINOLOGY)
     for _ in range(criminology):
-        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Tab")
+    page.keyboard.press("Space")
     type_into(page, "Message (optional)", "I research how organised crime groups recruit.")
     page.wait_for_timeout(1000)
     page.get_by_role("button", name="Send registration").focus()

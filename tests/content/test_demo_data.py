@@ -82,8 +82,9 @@ def test_the_same_seed_gives_the_same_reports(seeded):
 def test_writes_in_bulk_so_queries_do_not_grow_with_the_count(
     seeded, django_assert_max_num_queries
 ):
-    # Search indexing included: a fixed few queries per batch of 2,000 reports.
-    with django_assert_max_num_queries(60):
+    # Search indexing included: a fixed few queries per batch of 2,000 reports, and a
+    # fixed few for the knowledge gaps, registrations and matches made in proportion.
+    with django_assert_max_num_queries(75):
         call_command("generate_demo_data", reports=500, seed=6)
     assert demo_reports().count() == 500
 
@@ -162,3 +163,22 @@ def test_a_theme_without_vocabulary_draws_on_every_topic(seeded):
     words = load_vocabulary()
     for report in demo_reports():
         assert any(topic.lower() in report.title.lower() for topic in words.every_topic)
+
+
+def test_makes_gaps_registrations_and_matches_in_proportion(seeded):
+    from agenda.models import GapStatusChange, Introduction
+    from involvement.models import InterestRegistration
+    from reports.models import KnowledgeGap
+
+    call_command("generate_demo_data", reports=200, drafts=0, seed=4)
+
+    gaps = KnowledgeGap.objects.filter(report__in=demo_reports())
+    assert gaps.count() == 20
+    assert gaps.published().count() == 20
+    assert len(set(gaps.values_list("status", flat=True))) > 1
+    moved = gaps.exclude(status=KnowledgeGap.Status.IDENTIFIED)
+    assert GapStatusChange.objects.filter(gap__in=moved).count() == moved.count()
+    assert InterestRegistration.objects.count() == 4
+    # Counted as emailed already: a demo registrant is never sent anything.
+    assert not InterestRegistration.objects.pending_notification().exists()
+    assert Introduction.objects.count() == 2

@@ -37,7 +37,8 @@ def test_form_offers_every_field_with_a_label(client, themes):
     assert '<textarea class="govuk-textarea" id="id_message"' in html
     assert 'type="email"' in html and 'autocomplete="email"' in html
     disciplines = InterestRegistration._meta.get_field("discipline").choices
-    assert html.count('type="radio"') == len(disciplines)
+    # Several disciplines may be chosen: one checkbox each.
+    assert html.count('name="discipline" type="checkbox"') == len(disciplines)
     assert "Psychology" in html and "Computer Science" in html and ">Other<" in html
     assert 'for="id_consent"' in html and 'href="/privacy/"' in html
     assert "govuk-error-summary" not in html

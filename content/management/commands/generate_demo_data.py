@@ -18,14 +18,17 @@ from types import SimpleNamespace
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
+from agenda.models import GapStatusChange, Introduction
 from collaboration.models import Organisation, Person, Theme
+from involvement.models import Discipline, InterestRegistration
 from publishing.bulk import insert_rows
 from publishing.models import Status
 from publishing.versioning import bump_content_version
-from reports.models import Recommendation, Report
+from reports.models import KnowledgeGap, Recommendation, Report
 from search.indexing import index_instances as search_index
 
 PROVENANCE = "Synthetic demo report made by `manage.py generate_demo_data`; not a real document."
@@ -92,6 +95,12 @@ class Command(BaseCommand):
             help="Share of the new reports left as drafts, 0 to 1 (default 0.05).",
         )
         parser.add_argument(
+            "--gaps",
+            type=int,
+            default=None,
+            help="Knowledge gaps to add, each raised by a demo report (default: one per 10).",
+        )
+        parser.add_argument(
             "--seed", type=int, default=None, help="Random seed, to repeat a run exactly."
         )
 
@@ -106,6 +115,9 @@ class Command(BaseCommand):
             people_count = max(10, count // 50)
         if people_count < 0:
             raise CommandError("--people must be zero or more.")
+        gap_count = options["gaps"] if options["gaps"] is not None else count // 10
+        if gap_count < 0:
+            raise CommandError("--gaps must be zero or more.")
         themes = list(Theme.objects.published().order_by("position"))
         if not themes:
             raise CommandError(
@@ -129,6 +141,7 @@ class Command(BaseCommand):
                 )
                 statuses.update(report.status for report in made)
                 made_ids += [report.pk for report in made]
+            gap_ids = self.gaps(gap_count, made_ids) if made_ids else []
             if connection.vendor == "postgresql":
                 # Statistics for the rows just written, so indexing them reads by key.
                 with connection.cursor() as cursor:
@@ -136,6 +149,7 @@ class Command(BaseCommand):
             # bulk writes send no signals: index what was made, in the same transaction.
             search_index(Person, [person.pk for person in people])
             search_index(Report, made_ids)
+            search_index(KnowledgeGap, gap_ids)
             bump_content_version()
         if connection.vendor == "postgresql":
             # Fresh planner statistics and visibility map, so list pages can read their
@@ -148,7 +162,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Added {published + drafted:,} demo reports ({published:,} published, "
-                f"{drafted:,} drafts) and {len(people):,} demo researchers "
+                f"{drafted:,} drafts), {len(gap_ids):,} knowledge gaps "
+                f"and {len(people):,} demo researchers "
                 f"in {elapsed:.1f} s (seed {seed})."
             )
         )
@@ -293,6 +308,102 @@ class Command(BaseCommand):
         insert_rows(Report.organisations.through, ["report", "organisation"], organisations)
         insert_rows(TaggedItem, ["content_type", "object_id", "tag"], tagged)
         insert_rows(Recommendation, ["report", "number", "heading", "explanation"], advice)
+
+    def gaps(self, count, report_ids) -> list[int]:
+        """Gaps raised by demo reports, some moved on; registrations and matches in proportion.
+
+        One registration per five gaps and one introduction per ten, as a busy
+        collaboration might have; registrants are synthetic (example.org addresses) and
+        already counted as emailed, so nothing is ever sent to them.
+        """
+        rng, w = self.rng, self.words
+        reports = Report.objects.filter(pk__in=report_ids).values_list(
+            "pk", "primary_theme", "published_on"
+        )
+        reports = rng.sample(list(reports), k=min(count, len(report_ids)))
+        S = KnowledgeGap.Status
+        statuses = [S.IDENTIFIED, S.SCOPED, S.BEING_RESEARCHED, S.ANSWERED, S.SUPERSEDED]
+        gaps = []
+        topics = {t.pk: w.topics.get(t.slug, w.every_topic) for t in Theme.objects.all()}
+        now = timezone.now()
+        for pk, theme, _published in reports:
+            topic = rng.choice(topics.get(theme, w.every_topic))
+            words = {
+                "topic": topic,
+                "place": rng.choice(w.places),
+                "finding": rng.choice(w.findings),
+                "next_step": rng.choice(w.next_steps),
+            }
+            status = rng.choices(statuses, [40, 20, 20, 12, 8])[0]
+            gaps.append(
+                KnowledgeGap(
+                    report_id=pk,
+                    theme_id=theme,
+                    question=_cap(rng.choice(w.gap_questions).format(**words))[:255],
+                    detail=rng.choice(w.gap_backgrounds).format(**words),
+                    status=status,
+                    status_changed_at=None if status == S.IDENTIFIED else now,
+                    answer="Answered by later work (demo)." if status == S.ANSWERED else "",
+                )
+            )
+        KnowledgeGap.objects.bulk_create(gaps, batch_size=2000)
+        insert_rows(
+            GapStatusChange,
+            ["gap", "previous_status", "status", "changed_at", "note"],
+            [
+                (gap.pk, S.IDENTIFIED, gap.status, now, "Demo change.")
+                for gap in gaps
+                if gap.status != S.IDENTIFIED
+            ],
+        )
+        self.registrations(len(gaps) // 5, gaps, now)
+        return [gap.pk for gap in gaps]
+
+    def registrations(self, count, gaps, now) -> None:
+        rng, w = self.rng, self.words
+        registrations = [
+            InterestRegistration(
+                name=f"{rng.choice(w.first_names)} {rng.choice(w.last_names)}",
+                email=f"demo-registrant-{n}-{rng.randrange(10**9)}@example.org",
+                institution="Demo University",
+                discipline=rng.choice(Discipline.values[:-1]),
+                expertise=", ".join(rng.sample(w.expertise, k=2)),
+                consent=True,
+                consented_at=now,
+                notified_at=now,
+                acknowledged_at=now,
+                privacy_notice_version="demo",
+            )
+            for n in range(count)
+        ]
+        InterestRegistration.objects.bulk_create(registrations, batch_size=2000)
+        open_gaps = [g for g in gaps if g.status not in ("answered", "superseded")]
+        themes, chosen, introductions = [], [], []
+        for n, registration in enumerate(registrations):
+            gap = rng.choice(open_gaps) if open_gaps else None
+            if gap is None:
+                continue
+            themes.append((registration.pk, gap.theme_id))
+            chosen.append((registration.pk, gap.pk))
+            if n % 2 == 0:
+                introductions.append(
+                    (registration.pk, gap.pk, Introduction.Status.PROPOSED, now, "Demo match.")
+                    + ("", "", "")
+                )
+        insert_rows(
+            InterestRegistration.themes.through, ["interestregistration", "theme"], set(themes)
+        )
+        insert_rows(
+            InterestRegistration.chosen_gaps.through,
+            ["interestregistration", "knowledgegap"],
+            set(chosen),
+        )
+        insert_rows(
+            Introduction,
+            ["registration", "gap", "status", "confirmed_at", "reason"]
+            + ["notes", "email_subject", "email_body"],
+            introductions,
+        )
 
     @staticmethod
     def tags(names) -> dict[str, int]:
