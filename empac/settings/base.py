@@ -292,7 +292,15 @@ else:
 # Apps whose models appear on public pages: any change to them invalidates cached pages.
 PAGE_CACHE_CONTENT_APPS = ["publishing", "collaboration", "reports", "agenda", "taggit"]
 # Apps whose every model the Curators group may edit (publishing/curators.py); never auth.
-CURATED_APPS = ["publishing", "collaboration", "reports", "involvement", "agenda", "alerts", "taggit"]
+CURATED_APPS = [
+    "publishing",
+    "collaboration",
+    "reports",
+    "involvement",
+    "agenda",
+    "alerts",
+    "taggit",
+]
 
 # The header's links: (text, URL name, other URL names that count as that section).
 SITE_NAVIGATION = [
