@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("browse.urls")),
     path("", include("search.urls")),
+    path("", include("impact.urls")),
 ]
 
 # A database that is down or stalled answers 503 with Retry-After, not 500.

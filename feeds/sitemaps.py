@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.urls import reverse
 
 from collaboration.models import Organisation, Person, Theme
+from impact.models import ImpactEntry
 from reports.models import GapAnalysis, Report
 
 
@@ -37,6 +38,9 @@ class PageSitemap(Sitemap):
             ("browse:accessibility", []),
             ("browse:privacy", []),
             ("involvement:register", []),
+            ("impact:recommendation-list", [Report]),
+            ("impact:entry-list", [ImpactEntry]),
+            ("impact:coverage", []),
         ]
 
     def location(self, item):
@@ -83,6 +87,10 @@ class PersonSitemap(PublishedSitemap):
     model = Person
 
 
+class ImpactEntrySitemap(PublishedSitemap):
+    model = ImpactEntry
+
+
 SITEMAPS = {
     "pages": PageSitemap,
     "themes": ThemeSitemap,
@@ -90,4 +98,5 @@ SITEMAPS = {
     "gap-analyses": GapAnalysisSitemap,
     "partners": OrganisationSitemap,
     "people": PersonSitemap,
+    "impact": ImpactEntrySitemap,
 }

@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "involvement",
     "browse",
     "search",
+    "impact",
     "feeds",
     "api",
     "oai",
@@ -246,9 +247,9 @@ else:
         },
     }
 # Apps whose models appear on public pages: any change to them invalidates cached pages.
-PAGE_CACHE_CONTENT_APPS = ["publishing", "collaboration", "reports", "taggit"]
+PAGE_CACHE_CONTENT_APPS = ["publishing", "collaboration", "reports", "impact", "taggit"]
 # Apps whose every model the Curators group may edit (publishing/curators.py); never auth.
-CURATED_APPS = ["publishing", "collaboration", "reports", "involvement", "taggit"]
+CURATED_APPS = ["publishing", "collaboration", "reports", "involvement", "impact", "taggit"]
 
 # The header's links: (text, URL name, other URL names that count as that section).
 SITE_NAVIGATION = [
@@ -257,6 +258,16 @@ SITE_NAVIGATION = [
     ("Gap analyses", "reports:gapanalysis-list", {"reports:gapanalysis-detail"}),
     ("Partners", "browse:organisation-list", {"browse:organisation-detail"}),
     ("People", "browse:person-list", {"browse:person-detail"}),
+    (
+        "Impact",
+        "impact:recommendation-list",
+        {
+            "impact:recommendation-detail",
+            "impact:entry-list",
+            "impact:entry-detail",
+            "impact:coverage",
+        },
+    ),
     ("About", "browse:about", set()),
     ("Get involved", "involvement:register", set()),
 ]
