@@ -23,12 +23,24 @@ from tests import factories
 from tests.public_pages import MISSING_PAGE, PAGE_TYPES, public_pages
 
 VNU_JAR = settings.BASE_DIR / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-PUBLIC_NAMESPACES = ("browse", "reports", "involvement", "search", "feeds", "api", "oai")
+PUBLIC_NAMESPACES = (
+    "browse",
+    "reports",
+    "involvement",
+    "search",
+    "impact",
+    "feeds",
+    "api",
+    "oai",
+)
 # Public addresses that answer with something other than an HTML page; their own tests
 # check what they send (tests/feeds, tests/api, tests/oai, tests/reports).
 NOT_HTML = {
     "reports:report-pdf",
     "reports:report-citation",
+    "reports:recommendation-evidence",
+    "impact:coverage-csv",
+    "feeds:impact",
     "feeds:reports",
     "feeds:theme-reports",
     "feeds:knowledge-gaps",
