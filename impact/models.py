@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from collaboration.models import Organisation, Theme
 from publishing.models import Publishable, PublishableQuerySet, Sourced
@@ -54,6 +55,8 @@ class ImpactEntry(Sourced, Publishable):
     organisations = models.ManyToManyField(Organisation, blank=True, related_name="impact_entries")
 
     objects = ImpactEntryQuerySet.as_manager()
+    # Kept here rather than in the history app, which sits below this one.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-happened_on", "-id"]

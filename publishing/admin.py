@@ -1,5 +1,6 @@
 """Admin pieces every content app's admin uses: publish actions, provenance."""
 
+from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
@@ -12,11 +13,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
+from .history import HistoryAdmin
 from .models import Provenance, Sourced, Status
 
 
-class PublishableAdmin(admin.ModelAdmin):
-    """Publish/unpublish actions and read-only timestamps for models with a status."""
+class PublishableAdmin(HistoryAdmin):
+    """Publish/unpublish actions, read-only timestamps and history for models with a status."""
 
     actions = ["publish", "unpublish"]
     readonly_fields = ["created_at", "updated_at"]
@@ -60,6 +62,19 @@ class ProvenanceInline(GenericTabularInline):
     readonly_fields = ["confirmed"]
     classes = ["collapse"]
     verbose_name_plural = "provenance: where this comes from"
+    # Seven columns fit a 1280 px screen beside the admin's navigation only this narrow
+    # (tests/browser/test_report_admin_layout.py); the text areas grow by their corner.
+    NARROW = {"field": 7, "document": 10, "note": 10, "passage": 13, "basis": 13}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        width = self.NARROW.get(db_field.name)
+        if width:
+            # Without the admin's vTextField / vLargeTextField classes, whose CSS widths win.
+            field.widget.attrs.pop("class", None)
+            size = {"rows": 3, "cols": width} if isinstance(field.widget, forms.Textarea) else {}
+            field.widget.attrs.update(size or {"size": width})
+        return field
 
     @admin.display(description="confirmed")
     def confirmed(self, obj) -> str:

@@ -1,10 +1,17 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.template.defaultfilters import filesizeformat
+from django.urls import path, reverse
 from django.utils.html import format_html
 
 from publishing.admin import InferenceFilter, ProvenanceInline, PublishableAdmin
+from publishing.history import HistoryAdmin
+from publishing.markdown import FORMATTING_HINT, render_markdown
 
 from .forms import RecommendationFormSet
 from .models import (
@@ -33,6 +40,16 @@ class PublishedYearFilter(admin.SimpleListFilter):
         return queryset
 
 
+# Sized so a row of each table fits the change form on a 1280 px screen beside the
+# admin's navigation (tests/browser/test_report_admin_layout.py measures it); the
+# text areas still grow by dragging their corner.
+NARROW_TEXT = {
+    models.CharField: {"widget": forms.TextInput(attrs={"size": 28})},
+    models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 44})},
+    models.PositiveSmallIntegerField: {"widget": forms.NumberInput(attrs={"class": "vSmallField"})},
+}
+
+
 class RecommendationInline(admin.TabularInline):
     model = Recommendation
     formset = RecommendationFormSet
@@ -49,12 +66,18 @@ class RecommendationInline(admin.TabularInline):
     autocomplete_fields = ["owner_organisation", "owner_person"]
     # Progress updates and the status history are on the recommendation's own page.
     show_change_link = True
+    formfield_overrides = NARROW_TEXT
 
 
 class AlignmentRowInline(admin.TabularInline):
     model = AlignmentRow
     extra = 0
     fields = ["position", "approach", "activity", "asset"]
+    formfield_overrides = {
+        **NARROW_TEXT,
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 18})},
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 26})},
+    }
     verbose_name_plural = "alignment of effort and evidence table"
 
 
@@ -81,18 +104,60 @@ class ReportAdmin(PublishableAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["primary_theme", "themes", "authors", "organisations", "listed_reports"]
     list_select_related = ["primary_theme"]
-    readonly_fields = ["pdf_file_size", "pdf_text_note", "created_at", "updated_at"]
+    readonly_fields = [
+        "pdf_file_size",
+        "pdf_text_note",
+        "body_preview",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [RecommendationInline, AlignmentRowInline, ProvenanceInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "status"]}),
         ("Date", {"fields": [("published_on", "date_precision")]}),
         ("Themes and tags", {"fields": ["primary_theme", "themes", "tags"]}),
-        ("Content", {"fields": ["summary", "body"]}),
+        ("Content", {"fields": ["summary", "body", "body_preview"]}),
         ("Document", {"fields": ["pdf", "pdf_file_size", "pdf_text_note", "source_url"]}),
         ("People and organisations", {"fields": ["authors", "organisations"]}),
         ("Related", {"fields": ["listed_reports", "provenance"]}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
+
+    class Media:
+        js = ["js/markdown-preview.js"]
+
+    def get_urls(self):
+        preview = path(
+            "preview-text/",
+            self.admin_site.admin_view(self.preview_text_view),
+            name="reports_report_preview_text",
+        )
+        return [preview, *super().get_urls()]
+
+    def preview_text_view(self, request):
+        """POST text: the sanitised HTML readers would see (the form's Preview button)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not (self.has_change_permission(request) or self.has_add_permission(request)):
+            raise PermissionDenied
+        return HttpResponse(render_markdown(request.POST.get("text", "")))
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "body" and field is not None:
+            field.help_text = FORMATTING_HINT
+            field.widget.attrs["data-markdown-preview"] = reverse(
+                "admin:reports_report_preview_text"
+            )
+        return field
+
+    @admin.display(description="Preview of the text as saved")
+    def body_preview(self, obj):
+        if obj is None or not obj.body.strip():
+            return "Nothing yet: save the report to see its text as readers will."
+        return format_html(
+            '<div class="empac-markdown-preview">{}</div>', render_markdown(obj.body)
+        )
 
     @admin.display(description="Date", ordering="published_on")
     def date_shown(self, obj) -> str:
@@ -202,7 +267,7 @@ class GapAnalysisAdmin(PublishableAdmin):
 
 
 @admin.register(KnowledgeGap)
-class KnowledgeGapAdmin(admin.ModelAdmin):
+class KnowledgeGapAdmin(HistoryAdmin):
     """The gap list on its own, so curators can work down the open questions."""
 
     list_display = ["question", "analysis", "report", "theme", "status", "updated_at"]
@@ -272,7 +337,7 @@ class RecommendationStatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(admin.ModelAdmin):
+class RecommendationAdmin(HistoryAdmin):
     list_display = [
         "number",
         "heading",
