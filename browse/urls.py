@@ -24,4 +24,5 @@ urlpatterns = [
         name="accessibility",
     ),
     path("privacy/", views.PrivacyNoticeView.as_view(), name="privacy"),
+    path("contact/", views.ContactView.as_view(), name="contact"),
 ]

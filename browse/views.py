@@ -238,5 +238,26 @@ class PrivacyNoticeView(TemplateView):
         return super().get_context_data(
             version=settings.PRIVACY_NOTICE_VERSION,
             retention_days=settings.EMPAC_REGISTRATION_RETENTION_DAYS,
+            contact_email=settings.EMPAC_CONTACT_EMAIL,
+            **kwargs,
+        )
+
+
+class ContactView(TemplateView):
+    """The collaboration's address, and the people and partners who agreed to be written to."""
+
+    template_name = "pages/contact.html"
+
+    def get_context_data(self, **kwargs):
+        agreed = {"has_agreed_to_public_contact": True}
+        return super().get_context_data(
+            contact_email=settings.EMPAC_CONTACT_EMAIL,
+            people=Person.objects.published()
+            .filter(**agreed)
+            .exclude(contact_email="")
+            .select_related("organisation"),
+            organisations=Organisation.objects.published()
+            .filter(**agreed)
+            .exclude(contact_email=""),
             **kwargs,
         )

@@ -41,6 +41,7 @@ class OrganisationAdmin(PublishableAdmin):
     fieldsets = [
         (None, {"fields": ["name", "short_name", "slug", "kind", "is_member", "status"]}),
         ("About", {"fields": ["website", "description"]}),
+        ("Public contact", {"fields": ["contact_email", "has_agreed_to_public_contact"]}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
@@ -121,6 +122,7 @@ class PersonAdmin(PublishableAdmin):
     fieldsets = [
         (None, {"fields": ["honorific", "name", "slug", "organisation", "status"]}),
         ("About", {"fields": ["biography"]}),
+        ("Public contact", {"fields": ["contact_email", "has_agreed_to_public_contact"]}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 

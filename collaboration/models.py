@@ -38,7 +38,40 @@ class Theme(Sourced, Publishable):
         return reverse("browse:theme-detail", kwargs={"slug": self.slug})
 
 
-class Organisation(Sourced, Publishable):
+class PublicContact(models.Model):
+    """An address the public may write to, shown only where its owner agreed to it."""
+
+    contact_email = models.EmailField(
+        "contact email",
+        blank=True,
+        help_text="An address the public may use. Shown only with the agreement below.",
+    )
+    has_agreed_to_public_contact = models.BooleanField(
+        "agreed to a public contact link",
+        default=False,
+        help_text=(
+            "Tick only when they have agreed, in writing, that this address is shown on "
+            "public pages. Off, no contact link is shown."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.has_agreed_to_public_contact and not self.contact_email:
+            raise ValidationError(
+                {"contact_email": "Enter the address they agreed to show, or untick the box."}
+            )
+
+    @property
+    def public_contact_email(self) -> str:
+        """The address public pages may show: empty unless its owner agreed."""
+        return self.contact_email if self.has_agreed_to_public_contact else ""
+
+
+class Organisation(Sourced, PublicContact, Publishable):
     class Kind(models.TextChoices):
         POLICE_FORCE = "police_force", "Police force"
         PCC = "pcc", "Police and Crime Commissioner’s office"
@@ -64,7 +97,7 @@ class Organisation(Sourced, Publishable):
         return reverse("browse:organisation-detail", kwargs={"slug": self.slug})
 
 
-class Person(Sourced, Publishable):
+class Person(Sourced, PublicContact, Publishable):
     honorific = models.CharField(
         max_length=40,
         blank=True,

@@ -13,6 +13,8 @@ def organisation(org, *, url: str | None = None) -> dict:
         data["sameAs"] = org.website
     if org.description:
         data["description"] = org.description
+    if org.public_contact_email:
+        data["email"] = org.public_contact_email
     return data
 
 
@@ -24,6 +26,8 @@ def person(someone, *, url: str | None = None) -> dict:
         data["url"] = url
     if someone.biography:
         data["description"] = someone.biography
+    if someone.public_contact_email:
+        data["email"] = someone.public_contact_email
     return data
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("oai/", include("oai.urls")),
     path("", include("involvement.urls")),
+    path("", include("alerts.urls")),
     path("", include("reports.urls")),
     path("", include("browse.urls")),
     path("", include("search.urls")),

@@ -14,11 +14,8 @@ from django.utils.html import format_html, format_html_join
 from reports.models import KnowledgeGap
 
 from .models import InterestRegistration
-from .services import (
-    registration_erase,
-    registration_history_forget,
-    registration_personal_data,
-)
+from .personal_data import personal_data_counts, personal_data_erase, personal_data_export
+from .services import registration_history_forget
 
 # A spreadsheet treats a cell starting with one of these as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -240,7 +237,7 @@ class InterestRegistrationAdmin(admin.ModelAdmin):
         email = self._one_email(request, queryset)
         if email is None:
             return None
-        data = registration_personal_data(email=email)
+        data = personal_data_export(email=email)
         response = HttpResponse(
             json.dumps(data, indent=2, ensure_ascii=False),
             content_type="application/json; charset=utf-8",
@@ -256,10 +253,15 @@ class InterestRegistrationAdmin(admin.ModelAdmin):
         if email is None:
             return None
         if request.POST.get("confirm") == "yes":
-            erased = registration_erase(email=email)
+            erased = personal_data_erase(email=email)
+            count = erased.pop("registrations")
+            others = "".join(
+                f", {n} {name.replace('_', ' ')[:-1] if n == 1 else name.replace('_', ' ')}"
+                for name, n in erased.items()
+            )
             self.message_user(
                 request,
-                f"Erased {erased} registration{'s' if erased != 1 else ''} "
+                f"Erased {count} registration{'s' if count != 1 else ''}{others} "
                 "and their admin history for that email address.",
                 messages.SUCCESS,
             )
@@ -270,6 +272,11 @@ class InterestRegistrationAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "email": email,
             "registrations": InterestRegistration.objects.for_email(email),
+            "others": {
+                name.replace("_", " "): n
+                for name, n in personal_data_counts(email=email).items()
+                if n
+            },
             "selected": queryset.values_list("pk", flat=True),
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }

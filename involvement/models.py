@@ -120,6 +120,11 @@ class InterestRegistration(models.Model):
         return reverse("admin:involvement_interestregistration_change", args=[self.pk])
 
     @property
+    def reference(self) -> str:
+        """What the registrant and curators quote to each other: GI- and the number."""
+        return f"GI-{self.pk:06d}"
+
+    @property
     def discipline_display(self) -> str:
         if self.discipline == Discipline.OTHER and self.discipline_other:
             return f"Other: {self.discipline_other}"

@@ -131,7 +131,7 @@ def _curator_message(registration: InterestRegistration) -> EmailMessage | None:
         "admin_url": settings.EMPAC_SITE_URL + registration.get_admin_url(),
     }
     return EmailMessage(
-        subject=f"New Get involved registration #{registration.pk}",
+        subject=f"New Get involved registration #{registration.pk} ({registration.reference})",
         body=render_to_string("involvement/emails/curator_notification.txt", context),
         to=recipients,
         # Curators can answer the registrant straight from their mail client.
@@ -141,13 +141,35 @@ def _curator_message(registration: InterestRegistration) -> EmailMessage | None:
 
 def _acknowledgement(registration: InterestRegistration) -> EmailMessage:
     # Nothing the registrant typed goes into this email: otherwise anyone could
-    # use the form to send their own text to an address of their choosing.
-    context = {"site_name": settings.SITE_NAME, "site_url": settings.EMPAC_SITE_URL}
+    # use the form to send their own text to an address of their choosing. It says
+    # which parts arrived, and names only what they chose from our own lists.
+    context = {
+        "site_name": settings.SITE_NAME,
+        "site_url": settings.EMPAC_SITE_URL,
+        "reference": registration.reference,
+        "themes": [theme.short_name for theme in registration.themes.all()],
+        "discipline": registration.get_discipline_display(),
+        "has_role": bool(registration.role),
+        "has_expertise": bool(registration.expertise),
+        "has_message": bool(registration.message),
+        "reply_to": _reply_to(),
+        "reply_within_days": settings.EMPAC_REPLY_WITHIN_WORKING_DAYS,
+        "retention_days": settings.EMPAC_REGISTRATION_RETENTION_DAYS,
+    }
     return EmailMessage(
-        subject="We have received your offer to get involved",
+        subject=f"We have received your offer to get involved (reference {registration.reference})",
         body=render_to_string("involvement/emails/acknowledgement.txt", context),
         to=[registration.email],
-        reply_to=settings.EMPAC_CURATOR_EMAILS,
+        reply_to=_reply_to(),
+    )
+
+
+def _reply_to() -> list[str]:
+    """A mailbox a person reads: the configured reply address, else the curators'."""
+    return (
+        [settings.EMPAC_REPLY_TO_EMAIL]
+        if settings.EMPAC_REPLY_TO_EMAIL
+        else list(settings.EMPAC_CURATOR_EMAILS)
     )
 
 

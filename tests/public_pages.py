@@ -4,15 +4,19 @@ Shared by the HTML validity test and the browser tests, so both check the same
 set of pages; `test_every_public_page_type_is_checked` keeps it complete.
 """
 
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from alerts.tokens import confirm_token, unsubscribe_token
 from collaboration.models import Organisation, Person, Theme
 from impact.models import ImpactEntry
 from reports.models import GapAnalysis, Recommendation, Report
 
 MISSING_PAGE = "/no-such-page/"
+# A subscription as alert links name it; the confirm and unsubscribe pages only show a button.
+LINKED = SimpleNamespace(pk=1, key="example")
 
 
 def public_pages() -> dict[str, str]:
@@ -48,8 +52,24 @@ def public_pages() -> dict[str, str]:
         "about": reverse("browse:about"),
         "accessibility": reverse("browse:accessibility"),
         "privacy": reverse("browse:privacy"),
+        "contact": reverse("browse:contact"),
         "register": reverse("involvement:register"),
         "register-thanks": reverse("involvement:thanks"),
+        "alerts-subscribe": reverse("alerts:subscribe"),
+        "alerts-check-email": reverse("alerts:check-email"),
+        # The pages a link in an alert email opens (a button each: a GET changes nothing).
+        "alerts-confirm": reverse(
+            "alerts:confirm",
+            args=[
+                confirm_token(
+                    subscription=LINKED,
+                    theme_ids=[theme.pk],
+                    gap_register=False,
+                    frequency="weekly",
+                )
+            ],
+        ),
+        "alerts-unsubscribe": reverse("alerts:unsubscribe", args=[unsubscribe_token(LINKED)]),
         "search": search,
         # Results with every part of the page: facets, highlights, a filter in use.
         "search-results": f"{search}?{urlencode({'q': 'resilience', 'type': 'report'})}",
@@ -117,8 +137,13 @@ PAGE_TYPES = [
     "about",
     "accessibility",
     "privacy",
+    "contact",
     "register",
     "register-thanks",
+    "alerts-subscribe",
+    "alerts-check-email",
+    "alerts-confirm",
+    "alerts-unsubscribe",
     "search",
     "search-results",
     "search-no-results",

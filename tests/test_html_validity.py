@@ -19,14 +19,23 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import get_resolver, resolve, reverse
 
+from alerts.models import Subscription
+from alerts.tokens import confirm_token, unsubscribe_token
+from collaboration.models import Theme
 from tests import factories
-from tests.public_pages import MISSING_PAGE, PAGE_TYPES, public_pages
+from tests.public_pages import LINKED, MISSING_PAGE, PAGE_TYPES, public_pages
+
+
+def alert_subscription_create() -> Subscription:
+    return Subscription.objects.create(email="reader@example.org")
+
 
 VNU_JAR = settings.BASE_DIR / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 PUBLIC_NAMESPACES = (
     "browse",
     "reports",
     "involvement",
+    "alerts",
     "search",
     "impact",
     "feeds",
@@ -122,6 +131,34 @@ def test_every_public_page_type_is_valid_html(seeded, client, tmp_path):
     assert response.status_code == 200 and b"govuk-error-summary" in response.content
     (tmp_path / "register-with-errors.html").write_bytes(response.content)
     files.append(str(tmp_path / "register-with-errors.html"))
+
+    # The alerts form with errors, and what its links lead to: confirmed, unsubscribed,
+    # a link that is not valid.
+    alerts = {
+        "alerts-with-errors": client.post(reverse("alerts:subscribe"), {}),
+        "alerts-link-invalid": client.get("/alerts/confirm/forged/"),
+        "alerts-unsubscribed": client.post(
+            reverse("alerts:unsubscribe", args=[unsubscribe_token(LINKED)])
+        ),
+    }
+    subscription = alert_subscription_create()
+    alerts["alerts-confirmed"] = client.post(
+        reverse(
+            "alerts:confirm",
+            args=[
+                confirm_token(
+                    subscription=subscription,
+                    theme_ids=[Theme.objects.published().first().pk],
+                    gap_register=True,
+                    frequency="daily",
+                )
+            ],
+        )
+    )
+    for name, response in alerts.items():
+        assert response.status_code in {200, 400}, name
+        (tmp_path / f"{name}.html").write_bytes(response.content)
+        files.append(str(tmp_path / f"{name}.html"))
 
     # The error pages a visitor can meet: an expired form, a bad request, a refused page.
     staff = Client()

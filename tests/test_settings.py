@@ -19,6 +19,7 @@ GOOD = {
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
     "DJANGO_ALLOWED_HOSTS": "empac.example.org",
     "EMPAC_CURATOR_EMAILS": "curators@empac.example.org",
+    "EMPAC_SITE_URL": "https://empac.example.org",
 }
 # Deliberate: HSTS preloading is the operator's choice (DJANGO_SECURE_HSTS_PRELOAD).
 EXPECTED_DEPLOY_WARNINGS = {"security.W021"}

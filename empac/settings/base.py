@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "search",
     "history",
     "staff",
+    "alerts",
     "impact",
     "feeds",
     "api",
@@ -291,7 +292,15 @@ else:
 # Apps whose models appear on public pages: any change to them invalidates cached pages.
 PAGE_CACHE_CONTENT_APPS = ["publishing", "collaboration", "reports", "impact", "taggit"]
 # Apps whose every model the Curators group may edit (publishing/curators.py); never auth.
-CURATED_APPS = ["publishing", "collaboration", "reports", "involvement", "impact", "taggit"]
+CURATED_APPS = [
+    "publishing",
+    "collaboration",
+    "reports",
+    "involvement",
+    "alerts",
+    "impact",
+    "taggit",
+]
 
 # The header's links: (text, URL name, other URL names that count as that section).
 SITE_NAVIGATION = [
@@ -314,7 +323,14 @@ SITE_NAVIGATION = [
     ("Get involved", "involvement:register", set()),
 ]
 # Never served from or stored in the page cache: per-visitor or non-HTML paths.
-PAGE_CACHE_SKIP_PREFIXES = ["/admin/", "/get-involved/", "/healthz", STATIC_URL, MEDIA_URL]
+PAGE_CACHE_SKIP_PREFIXES = [
+    "/admin/",
+    "/get-involved/",
+    "/alerts/",
+    "/healthz",
+    STATIC_URL,
+    MEDIA_URL,
+]
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -336,7 +352,20 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Mail, from DJANGO_EMAIL_* in every environment. Development prints emails to the
+# console unless told otherwise; for local testing of what readers receive, the file
+# backend writes each one to DJANGO_EMAIL_FILE_PATH:
+#   DJANGO_EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_FILE_PATH = os.environ.get("DJANGO_EMAIL_FILE_PATH", str(BASE_DIR / "sent-emails"))
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "EMPAC <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -344,10 +373,19 @@ SITE_NAME = os.environ.get("EMPAC_SITE_NAME", "EMPAC serious and organised crime
 
 # The privacy notice's version, shown on /privacy/ and stored with each interest
 # registration; change it whenever the notice's wording changes.
-PRIVACY_NOTICE_VERSION = "2026-11"
+PRIVACY_NOTICE_VERSION = "2026-12"
 
 # Get involved: who hears about new registrations, and how the form turns away abuse.
 EMPAC_CURATOR_EMAILS = env_list("EMPAC_CURATOR_EMAILS")
+# Who to contact: the collaboration's address on the contact page and in every footer,
+# and the Reply-To of emails to the public (a mailbox a person reads, never no-reply).
+EMPAC_CONTACT_EMAIL = os.environ.get("EMPAC_CONTACT_EMAIL", "").strip() or (
+    EMPAC_CURATOR_EMAILS[0] if EMPAC_CURATOR_EMAILS else ""
+)
+EMPAC_REPLY_TO_EMAIL = os.environ.get("EMPAC_REPLY_TO_EMAIL", "").strip() or EMPAC_CONTACT_EMAIL
+# The working days within which the acknowledgement promises a curator's reply: a promise
+# the operator makes, so it is a setting.
+EMPAC_REPLY_WITHIN_WORKING_DAYS = env_int("EMPAC_REPLY_WITHIN_WORKING_DAYS", 10)
 # Absolute address of the site, used for links in emails (e.g. https://empac.example.org).
 EMPAC_SITE_URL = os.environ.get("EMPAC_SITE_URL", "").rstrip("/")
 # Form POSTs allowed per client address per window, valid or not, before a 429.
@@ -363,6 +401,14 @@ EMPAC_TRUSTED_PROXY_COUNT = env_int("EMPAC_TRUSTED_PROXY_COUNT", 0)
 EMPAC_REGISTRATION_RETENTION_DAYS = env_int("EMPAC_REGISTRATION_RETENTION_DAYS", 365)
 # Tries at sending a registration's emails before send_pending_notifications gives up.
 EMPAC_NOTIFICATION_MAX_ATTEMPTS = env_int("EMPAC_NOTIFICATION_MAX_ATTEMPTS", 10)
+# Email alerts: how long a confirmation link works, and what digests can name, by
+# dotted path (alerts/sources.py; an app above alerts adds its own, e.g. impact entries).
+EMPAC_ALERTS_CONFIRM_MAX_AGE = env_int("EMPAC_ALERTS_CONFIRM_MAX_AGE", 7 * 24 * 60 * 60)
+EMPAC_DIGEST_SOURCES = [
+    "alerts.sources.NewReports",
+    "alerts.sources.NewKnowledgeGaps",
+    "alerts.sources.KnowledgeGapStatusChanges",
+]
 # Seconds an SMTP server may stall before a send fails (and is retried later).
 EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 10)
 

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('collaboration', '0008_role_latest_source_and_confirmation'),
-        ('history', '0001_initial'),
+        ('history', '0002_contact_fields'),
     ]
 
     operations = [
