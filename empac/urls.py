@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("browse.urls")),
     path("", include("search.urls")),
     path("", include("agenda.urls")),
+    path("", include("impact.urls")),
 ]
 
 # A database that is down or stalled answers 503 with Retry-After, not 500.

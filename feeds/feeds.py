@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
 from collaboration.models import Person, Theme
+from impact.models import ImpactEntry
 from reports.models import KnowledgeGap, Report
 
 FEED_LENGTH = 50
@@ -175,3 +176,46 @@ class KnowledgeGapsFeed(AtomFeed):
 
     def item_updateddate(self, gap):
         return gap.updated_at
+
+
+class ImpactFeed(AtomFeed):
+    """The impact log: what changed in practice, newest first."""
+
+    title = f"Impact log – {settings.SITE_NAME}"
+    subtitle = "What changed in practice: trials run, policies changed, funding won, papers."
+
+    def feed_name(self, obj):
+        return "impact"
+
+    def link(self):
+        return reverse("impact:entry-list")
+
+    def items(self):
+        return (
+            ImpactEntry.objects.published()
+            .newest_first()
+            .prefetch_related(Prefetch("themes", queryset=Theme.objects.published()))[:FEED_LENGTH]
+        )
+
+    def item_title(self, entry):
+        return entry.title
+
+    def item_description(self, entry):
+        return f"{entry.get_kind_display()}. {entry.description}"
+
+    def item_link(self, entry):
+        return entry.get_absolute_url()
+
+    def item_guid(self, entry):
+        return tag_uri(self.request, f"impact:{entry.pk}")
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, entry):
+        return _midnight(entry.happened_on)
+
+    def item_updateddate(self, entry):
+        return entry.updated_at
+
+    def item_categories(self, entry):
+        return [theme.short_name for theme in entry.themes.all()]

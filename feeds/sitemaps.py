@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.urls import reverse
 
 from collaboration.models import Organisation, Person, Theme
+from impact.models import ImpactEntry
 from reports.models import GapAnalysis, KnowledgeGap, Report
 
 
@@ -38,6 +39,9 @@ class PageSitemap(Sitemap):
             ("browse:accessibility", []),
             ("browse:privacy", []),
             ("involvement:register", []),
+            ("impact:recommendation-list", [Report]),
+            ("impact:entry-list", [ImpactEntry]),
+            ("impact:coverage", []),
         ]
 
     def location(self, item):
@@ -94,6 +98,10 @@ class PersonSitemap(PublishedSitemap):
     model = Person
 
 
+class ImpactEntrySitemap(PublishedSitemap):
+    model = ImpactEntry
+
+
 SITEMAPS = {
     "pages": PageSitemap,
     "themes": ThemeSitemap,
@@ -102,4 +110,5 @@ SITEMAPS = {
     "knowledge-gaps": KnowledgeGapSitemap,
     "partners": OrganisationSitemap,
     "people": PersonSitemap,
+    "impact": ImpactEntrySitemap,
 }

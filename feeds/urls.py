@@ -20,6 +20,7 @@ urlpatterns = [
         cached_by_content(feeds.KnowledgeGapsFeed()),
         name="knowledge-gaps",
     ),
+    path("feeds/impact/", cached_by_content(feeds.ImpactFeed()), name="impact"),
     path(
         "sitemap.xml",
         cached_by_content(sitemap_views.index),

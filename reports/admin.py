@@ -20,6 +20,8 @@ from .models import (
     GapAnalysis,
     KnowledgeGap,
     Recommendation,
+    RecommendationStatusChange,
+    RecommendationUpdate,
     Report,
 )
 
@@ -52,7 +54,18 @@ class RecommendationInline(admin.TabularInline):
     model = Recommendation
     formset = RecommendationFormSet
     extra = 0
-    fields = ["number", "heading", "explanation"]
+    fields = [
+        "number",
+        "heading",
+        "explanation",
+        "status",
+        "owner_organisation",
+        "owner_person",
+        "target_date",
+    ]
+    autocomplete_fields = ["owner_organisation", "owner_person"]
+    # Progress updates and the status history are on the recommendation's own page.
+    show_change_link = True
     formfield_overrides = NARROW_TEXT
 
 
@@ -159,6 +172,12 @@ class ReportAdmin(PublishableAdmin):
         if "pdf" in form.changed_data and obj.pdf and not obj.pdf_text:
             # Kept all the same: the file is the document; only search cannot see inside.
             self.message_user(request, f"The PDF was saved. {obj.pdf_text_note}", messages.WARNING)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Recommendation:
+            for inline_form in formset.forms:
+                inline_form.instance._changed_by = request.user  # for the status history
+        super().save_formset(request, form, formset, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -279,13 +298,93 @@ class KnowledgeGapAdmin(HistoryAdmin):
     inlines = [ProvenanceInline]
 
 
+class RecommendationUpdateInline(admin.StackedInline):
+    model = RecommendationUpdate
+    extra = 0
+    fields = [
+        ("happened_on", "status"),
+        "summary",
+        "evidence_url",
+        "evidence_file",
+        "evidence_download",
+    ]
+    readonly_fields = ["evidence_download"]
+    formfield_overrides = PublishableAdmin.formfield_overrides
+    verbose_name_plural = "progress updates (drafts show nowhere until published)"
+
+    @admin.display(description="evidence file as readers get it")
+    def evidence_download(self, obj) -> str:
+        # The file's own storage address is never served (MEDIA_URL answers 404).
+        if not obj.pk or not obj.evidence_file:
+            return "–"
+        return format_html(
+            '<a href="{}">{}</a>', obj.get_evidence_file_url(), obj.evidence_file_name
+        )
+
+
+class RecommendationStatusChangeInline(admin.TabularInline):
+    """The status history: read only, since it is the record of what was said when."""
+
+    model = RecommendationStatusChange
+    extra = 0
+    fields = ["changed_at", "old_status", "new_status", "changed_by"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = "status history"
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Recommendation)
 class RecommendationAdmin(HistoryAdmin):
-    list_display = ["number", "heading", "report"]
+    list_display = [
+        "number",
+        "heading",
+        "report",
+        "status",
+        "owner_organisation",
+        "target_date",
+        "overdue",
+    ]
     list_display_links = ["number", "heading"]
-    list_filter = [("report", admin.RelatedOnlyFieldListFilter), InferenceFilter]
+    list_filter = [
+        "status",
+        ("report", admin.RelatedOnlyFieldListFilter),
+        ("owner_organisation", admin.RelatedOnlyFieldListFilter),
+        InferenceFilter,
+    ]
     search_fields = ["heading", "explanation", "report__title"]
-    inlines = [ProvenanceInline]
-    autocomplete_fields = ["report"]
-    list_select_related = ["report"]
+    inlines = [RecommendationUpdateInline, RecommendationStatusChangeInline, ProvenanceInline]
+    autocomplete_fields = ["report", "owner_organisation", "owner_person"]
+    list_select_related = ["report", "owner_organisation"]
     ordering = ["report__title", "number"]
+    readonly_fields = ["status_changed_at"]
+    fieldsets = [
+        (None, {"fields": ["report", "number", "heading", "explanation"]}),
+        (
+            "Progress",
+            {
+                "fields": [
+                    ("status", "status_changed_at"),
+                    ("owner_organisation", "owner_person"),
+                    "target_date",
+                ],
+                "description": (
+                    "Leave the status “not recorded” unless a source or a partner says how "
+                    "far this has gone; each change is kept in the status history."
+                ),
+            },
+        ),
+    ]
+
+    @admin.display(boolean=True, description="Overdue")
+    def overdue(self, obj) -> bool:
+        return obj.is_overdue()
+
+    def save_model(self, request, obj, form, change):
+        obj._changed_by = request.user  # for the status history
+        super().save_model(request, obj, form, change)

@@ -13,6 +13,11 @@ urlpatterns = [
         views.report_citation,
         name="report-citation",
     ),
+    path(
+        "recommendation-updates/<int:pk>/evidence/",
+        views.recommendation_evidence,
+        name="recommendation-evidence",
+    ),
     path("gap-analyses/", views.GapAnalysisListView.as_view(), name="gapanalysis-list"),
     path(
         "gap-analyses/<slug:slug>/",

@@ -48,3 +48,16 @@ def validate_pdf(upload) -> None:
         ) from error
     finally:
         upload.seek(0 if position is None else position)
+
+
+def validate_evidence_size(upload) -> None:
+    """A progress update's evidence file is no larger than a report's PDF may be."""
+    if getattr(upload, "_committed", False):
+        return  # stored already, so checked when it was uploaded
+    limit = settings.REPORT_PDF_MAX_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise ValidationError(
+            f"That file is {filesizeformat(upload.size)}; the largest file accepted is "
+            f"{filesizeformat(limit)}.",
+            code="evidence_size",
+        )

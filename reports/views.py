@@ -1,3 +1,4 @@
+import mimetypes
 from functools import partial
 
 from django.conf import settings
@@ -19,7 +20,14 @@ from publishing.provenance import with_inferences
 from . import citation, structured_data
 from .filters import ReportFilterForm
 from .items import published_items_by_key, report_items
-from .models import RELATED_REPORTS_LIMIT, GapAnalysis, KnowledgeGap, Report
+from .models import (
+    RELATED_REPORTS_LIMIT,
+    GapAnalysis,
+    KnowledgeGap,
+    Recommendation,
+    RecommendationUpdate,
+    Report,
+)
 
 LISTED_REPORTS_LIMIT = 20
 
@@ -70,7 +78,7 @@ class ReportDetailView(DetailView):
         return reports.prefetch_related(
             published_themes(),
             "tags",
-            "recommendations",
+            Prefetch("recommendations", queryset=Recommendation.objects.for_display()),
             "alignment_rows",
             Prefetch("authors", queryset=Person.objects.published().select_related("organisation")),
             Prefetch("recorded_roles", queryset=Role.objects.published().for_display()),
@@ -159,7 +167,11 @@ class GapAnalysisDetailView(DetailView):
 
 def may_see_unpublished(user) -> bool:
     """Signed-in staff who may view reports see their files before they are public."""
-    return user.is_authenticated and user.is_staff and user.has_perm("reports.view_report")
+    return user_may_see_unpublished(user, "reports.view_report")
+
+
+def user_may_see_unpublished(user, permission: str) -> bool:
+    return user.is_authenticated and user.is_staff and user.has_perm(permission)
 
 
 @csrf_exempt  # reads only: require_safe answers 405 to anything else
@@ -175,19 +187,29 @@ def report_pdf(request, slug):
     staff = may_see_unpublished(request.user)
     reports = Report.objects.all() if staff else Report.objects.published()
     report = get_object_or_404(reports.exclude(pdf=""), slug=slug)
-    filename = f"{report.slug}.pdf"
+    return protected_file_response(
+        report.pdf,
+        filename=f"{report.slug}.pdf",
+        content_type="application/pdf",
+        staff=staff,
+        missing="The file of this report is missing.",
+    )
+
+
+def protected_file_response(field_file, *, filename, content_type, staff, missing):
+    """Send an uploaded file the caller has checked the reader may have, as an attachment."""
     prefix = settings.EMPAC_MEDIA_ACCEL_REDIRECT
     if prefix:
-        response = HttpResponse(content_type="application/pdf")
-        response["X-Accel-Redirect"] = f"{prefix.rstrip('/')}/{report.pdf.name}"
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = f"{prefix.rstrip('/')}/{field_file.name}"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
     else:
         try:
-            handle = report.pdf.open("rb")
+            handle = field_file.open("rb")
         except (FileNotFoundError, OSError) as exc:
-            raise Http404("The file of this report is missing.") from exc
+            raise Http404(missing) from exc
         response = FileResponse(
-            handle, as_attachment=True, filename=filename, content_type="application/pdf"
+            handle, as_attachment=True, filename=filename, content_type=content_type
         )
     # A file that stops being public must not live on in shared caches.
     if staff:
@@ -196,6 +218,29 @@ def report_pdf(request, slug):
         patch_cache_control(response, public=True, max_age=300)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@csrf_exempt  # reads only: require_safe answers 405 to anything else
+@require_safe
+def recommendation_evidence(request, pk):
+    """A progress update's evidence file, only while the update is public (or to staff).
+
+    As with report PDFs, the file has no public address of its own; it is always sent
+    as a download (never shown inline), so an uploaded page cannot run in the site.
+    """
+    staff = user_may_see_unpublished(request.user, "reports.view_recommendationupdate")
+    updates = RecommendationUpdate.objects
+    updates = updates.all() if staff else updates.published()
+    update = get_object_or_404(updates.exclude(evidence_file=""), pk=pk)
+    name = update.evidence_file_name
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return protected_file_response(
+        update.evidence_file,
+        filename=name,
+        content_type=content_type,
+        staff=staff,
+        missing="The evidence file of this update is missing.",
+    )
 
 
 @require_safe

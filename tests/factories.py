@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from factory.django import DjangoModelFactory
 
 from collaboration.models import Organisation, Person, Role, Theme
+from impact.models import ImpactEntry
 from involvement.models import InterestRegistration
 from publishing.models import Provenance, Status
 from reports.models import (
@@ -14,6 +15,7 @@ from reports.models import (
     GapAnalysis,
     KnowledgeGap,
     Recommendation,
+    RecommendationUpdate,
     Report,
 )
 
@@ -177,3 +179,51 @@ class ProvenanceFactory(DjangoModelFactory):
     is_inferred = True
     basis = "The report that names them is about this theme; it does not say they work on it."
     note = "theme inferred from the report that names them"
+
+
+class RecommendationUpdateFactory(DjangoModelFactory):
+    class Meta:
+        model = RecommendationUpdate
+
+    recommendation = factory.SubFactory(RecommendationFactory)
+    happened_on = factory.Sequence(lambda n: datetime.date(2024, 1, 1) + datetime.timedelta(n))
+    summary = factory.Sequence(lambda n: f"Progress made, step {n}.")
+    status = Status.PUBLISHED
+
+
+class ImpactEntryFactory(DjangoModelFactory):
+    class Meta:
+        model = ImpactEntry
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Change in practice {n}")
+    slug = factory.Sequence(lambda n: f"change-in-practice-{n}")
+    kind = ImpactEntry.Kind.TRIAL
+    happened_on = factory.Sequence(lambda n: datetime.date(2024, 6, 1) + datetime.timedelta(n))
+    description = "What changed, for whom."
+    status = Status.PUBLISHED
+
+    @factory.post_generation
+    def themes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.themes.set(extracted)
+
+    @factory.post_generation
+    def recommendations(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.recommendations.set(extracted)
+
+    @factory.post_generation
+    def knowledge_gaps(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.knowledge_gaps.set(extracted)
+
+    @factory.post_generation
+    def reports(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.reports.set(extracted)
+
+    @factory.post_generation
+    def organisations(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.organisations.set(extracted)

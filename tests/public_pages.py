@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from alerts.tokens import confirm_token, unsubscribe_token
 from collaboration.models import Organisation, Person, Theme
-from reports.models import GapAnalysis, KnowledgeGap, Report
+from impact.models import ImpactEntry
+from reports.models import GapAnalysis, KnowledgeGap, Recommendation, Report
 
 MISSING_PAGE = "/no-such-page/"
 # A subscription as alert links name it; the confirm and unsubscribe pages only show a button.
@@ -36,6 +37,7 @@ def public_pages() -> dict[str, str]:
     gaps = reverse("agenda:gap-list")
     filters = urlencode({"theme": theme.slug, "year": report.published_on.year})
     search = reverse("search:results")
+    recommendation, entry = example_impact_content(report)
     return {
         "home": reverse("browse:home"),
         "theme-list": reverse("browse:theme-list"),
@@ -81,8 +83,49 @@ def public_pages() -> dict[str, str]:
         # A typo corrected, then nothing found: the help that ends no journey.
         "search-no-results": f"{search}?{urlencode({'q': 'rezilience zzqx'})}",
         "api-docs": reverse("api:docs"),
+        "recommendation-list": reverse("impact:recommendation-list"),
+        "recommendation-detail": reverse(
+            "impact:recommendation-detail",
+            kwargs={"slug": recommendation.report.slug, "number": recommendation.number},
+        ),
+        "impact-entry-list": reverse("impact:entry-list"),
+        "impact-entry-detail": entry.get_absolute_url(),
+        "coverage": reverse("impact:coverage"),
         "not-found": MISSING_PAGE,
     }
+
+
+def example_impact_content(report):
+    """A tracked recommendation and an impact entry, made for the test if none exist.
+
+    The EMPAC sources record no progress and no impact, so seeded content has neither;
+    this test-only example lets the pages be checked with every part showing.
+    """
+    from tests import factories
+
+    recommendation = Recommendation.objects.published().order_by("pk").first()
+    assert recommendation is not None, "seeded content has no recommendation"
+    if not recommendation.updates.exists():
+        recommendation.status = Recommendation.Status.IN_PROGRESS
+        recommendation.target_date = report.published_on
+        recommendation.owner_organisation = Organisation.objects.published().first()
+        recommendation.save()
+        factories.RecommendationUpdateFactory(
+            recommendation=recommendation,
+            summary="Example update made by the test suite.",
+            evidence_url="https://example.org/evidence",
+        )
+    entry = ImpactEntry.objects.published().first()
+    if entry is None:
+        entry = factories.ImpactEntryFactory(
+            title="Example change made by the test suite",
+            themes=list(Theme.objects.published()[:1]),
+            recommendations=[recommendation],
+            reports=[recommendation.report],
+            organisations=list(Organisation.objects.published()[:2]),
+            evidence_url="https://example.org/impact",
+        )
+    return recommendation, entry
 
 
 PAGE_TYPES = [
@@ -116,5 +159,10 @@ PAGE_TYPES = [
     "search-results",
     "search-no-results",
     "api-docs",
+    "recommendation-list",
+    "recommendation-detail",
+    "impact-entry-list",
+    "impact-entry-detail",
+    "coverage",
     "not-found",
 ]

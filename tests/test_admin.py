@@ -588,6 +588,11 @@ def recommendation_fields(index, number, heading, pk=""):
         f"{prefix}number": str(number),
         f"{prefix}heading": heading,
         f"{prefix}explanation": "",
+        # The inline always shows these; "not recorded" is what a new one starts as.
+        f"{prefix}status": "not_recorded",
+        f"{prefix}owner_organisation": "",
+        f"{prefix}owner_person": "",
+        f"{prefix}target_date": "",
     }
 
 

@@ -38,6 +38,7 @@ PUBLIC_NAMESPACES = (
     "alerts",
     "search",
     "agenda",
+    "impact",
     "feeds",
     "api",
     "oai",
@@ -47,6 +48,9 @@ PUBLIC_NAMESPACES = (
 NOT_HTML = {
     "reports:report-pdf",
     "reports:report-citation",
+    "reports:recommendation-evidence",
+    "impact:coverage-csv",
+    "feeds:impact",
     "feeds:reports",
     "feeds:theme-reports",
     "feeds:knowledge-gaps",

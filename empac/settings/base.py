@@ -139,6 +139,7 @@ INSTALLED_APPS = [
     "history",
     "staff",
     "alerts",
+    "impact",
     "feeds",
     "api",
     "oai",
@@ -290,7 +291,7 @@ else:
         },
     }
 # Apps whose models appear on public pages: any change to them invalidates cached pages.
-PAGE_CACHE_CONTENT_APPS = ["publishing", "collaboration", "reports", "agenda", "taggit"]
+PAGE_CACHE_CONTENT_APPS = ["publishing", "collaboration", "reports", "agenda", "impact", "taggit"]
 # Apps whose every model the Curators group may edit (publishing/curators.py); never auth.
 CURATED_APPS = [
     "publishing",
@@ -299,6 +300,7 @@ CURATED_APPS = [
     "involvement",
     "agenda",
     "alerts",
+    "impact",
     "taggit",
 ]
 
@@ -310,6 +312,16 @@ SITE_NAVIGATION = [
     ("Gap analyses", "reports:gapanalysis-list", {"reports:gapanalysis-detail"}),
     ("Partners", "browse:organisation-list", {"browse:organisation-detail"}),
     ("People", "browse:person-list", {"browse:person-detail"}),
+    (
+        "Impact",
+        "impact:recommendation-list",
+        {
+            "impact:recommendation-detail",
+            "impact:entry-list",
+            "impact:entry-detail",
+            "impact:coverage",
+        },
+    ),
     ("About", "browse:about", set()),
     ("Get involved", "involvement:register", set()),
 ]

@@ -20,6 +20,8 @@ CHECKED_AT_PHONE_WIDTH = [
     "report-detail",
     "gapanalysis-detail",
     "search-results",
+    "recommendation-list",
+    "coverage",
 ]
 
 

@@ -156,7 +156,15 @@ def test_filtering_reports_works_with_the_keyboard_alone(page, two_pages_of_repo
 
 def test_other_page_types_are_reachable_by_keyboard_with_visible_focus(page):
     pages = public_pages()
-    for page_type in ("home", "theme-detail", "report-detail", "person-list", "gapanalysis-detail"):
+    for page_type in (
+        "home",
+        "theme-detail",
+        "report-detail",
+        "person-list",
+        "gapanalysis-detail",
+        "recommendation-list",
+        "coverage",
+    ):
         page.goto(pages[page_type])
         assert_all_reachable_with_visible_focus(page)
 

@@ -97,6 +97,7 @@ def test_recommendations_saved_in_the_report_form_are_kept_with_who(curator, cur
             "recommendations-0-number": "1",
             "recommendations-0-heading": "Share the data",
             "recommendations-0-explanation": "",
+            "recommendations-0-status": "not_recorded",
         }
     )
     assert curator_client.post(history_url(report, "change"), data).status_code == 302

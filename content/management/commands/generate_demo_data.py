@@ -24,11 +24,18 @@ from taggit.models import Tag, TaggedItem
 
 from agenda.models import GapStatusChange, Introduction
 from collaboration.models import Organisation, Person, Theme
+from impact.models import ImpactEntry
 from involvement.models import Discipline, InterestRegistration
 from publishing.bulk import insert_rows
 from publishing.models import Status
 from publishing.versioning import bump_content_version
-from reports.models import KnowledgeGap, Recommendation, Report
+from reports.models import (
+    KnowledgeGap,
+    Recommendation,
+    RecommendationStatusChange,
+    RecommendationUpdate,
+    Report,
+)
 from search.indexing import index_instances as search_index
 
 PROVENANCE = "Synthetic demo report made by `manage.py generate_demo_data`; not a real document."
@@ -42,6 +49,18 @@ KIND_WEIGHTS = {
     Report.Kind.PRESS: 10,
 }
 FIRST_DATE = datetime.date(2015, 1, 1)
+# How far demo recommendations have gone: as many not recorded as in any other state,
+# since real ones start that way. Updates and impact entries follow from these.
+PROGRESS_WEIGHTS = {
+    Recommendation.Status.NOT_RECORDED: 40,
+    Recommendation.Status.NOT_STARTED: 15,
+    Recommendation.Status.IN_PROGRESS: 25,
+    Recommendation.Status.IMPLEMENTED: 15,
+    Recommendation.Status.NOT_TAKEN_FORWARD: 5,
+}
+# One demo impact entry for about this many demo reports.
+REPORTS_PER_IMPACT_ENTRY = 20
+DEMO_IMPACT_NOTE = "Synthetic demo entry made by `manage.py generate_demo_data`; not a real change."
 # Reports built and written at a time: 100,000 in one go held about 900 MB.
 CHUNK = 5000
 
@@ -127,6 +146,7 @@ class Command(BaseCommand):
         seed = options["seed"] if options["seed"] is not None else random.randrange(1_000_000)
         self.rng = random.Random(seed)
         self.words = load_vocabulary()
+        self.now = timezone.now()
 
         started = time.perf_counter()
         statuses, made_ids = Counter(), []
@@ -150,6 +170,7 @@ class Command(BaseCommand):
             search_index(Person, [person.pk for person in people])
             search_index(Report, made_ids)
             search_index(KnowledgeGap, gap_ids)
+            progress = self.progress(made_ids, drafts)
             bump_content_version()
         if connection.vendor == "postgresql":
             # Fresh planner statistics and visibility map, so list pages can read their
@@ -162,9 +183,10 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Added {published + drafted:,} demo reports ({published:,} published, "
-                f"{drafted:,} drafts), {len(gap_ids):,} knowledge gaps "
-                f"and {len(people):,} demo researchers "
-                f"in {elapsed:.1f} s (seed {seed})."
+                f"{drafted:,} drafts), {len(gap_ids):,} knowledge gaps, "
+                f"{len(people):,} demo researchers, "
+                f"{progress['updates']:,} progress updates and {progress['entries']:,} impact "
+                f"entries in {elapsed:.1f} s (seed {seed})."
             )
         )
 
@@ -300,14 +322,137 @@ class Command(BaseCommand):
             organisations += [(pk, partner) for partner in partners]
             tagged += [(report_type, pk, tags[name.lower()]) for name in tag_names]
             advice += [
-                (pk, number, heading, explanation)
+                (pk, number, heading, explanation, *self.recommendation_state(report, partners))
                 for number, heading in enumerate(rng.sample(self.words.recommendations, k=count), 1)
             ]
         insert_rows(Report.themes.through, ["report", "theme"], themes)
         insert_rows(Report.authors.through, ["report", "person"], authors)
         insert_rows(Report.organisations.through, ["report", "organisation"], organisations)
         insert_rows(TaggedItem, ["content_type", "object_id", "tag"], tagged)
-        insert_rows(Recommendation, ["report", "number", "heading", "explanation"], advice)
+        insert_rows(
+            Recommendation,
+            [
+                "report",
+                "number",
+                "heading",
+                "explanation",
+                "status",
+                "owner_organisation",
+                "target_date",
+                "status_changed_at",
+            ],
+            advice,
+        )
+
+    def recommendation_state(self, report, partners) -> tuple:
+        """A demo recommendation's status, owner and target date, in PROGRESS_WEIGHTS' shares."""
+        rng = self.rng
+        status = rng.choices(list(PROGRESS_WEIGHTS), list(PROGRESS_WEIGHTS.values()))[0]
+        if status == Recommendation.Status.NOT_RECORDED:
+            return status, None, None, None
+        owner = rng.choice(sorted(partners)) if partners else None
+        start = report.published_on or datetime.date.today()
+        target = start + datetime.timedelta(days=rng.randint(180, 3 * 365))
+        return status, owner, target, connection.ops.adapt_datetimefield_value(self.now)
+
+    def progress(self, report_ids, drafts) -> dict:
+        """Status history, dated updates and impact entries for the demo recommendations."""
+        rng, w = self.rng, self.words
+        tracked = list(
+            Recommendation.objects.filter(report_id__in=report_ids)
+            .exclude(status=Recommendation.Status.NOT_RECORDED)
+            .values_list("pk", "status", "report_id", "report__published_on", "report__status")
+            .order_by("pk")
+        )
+        now = connection.ops.adapt_datetimefield_value(self.now)
+        changes, updates = [], []
+        for pk, status, _, published_on, _ in tracked:
+            changes.append((pk, Recommendation.Status.NOT_RECORDED, status, now))
+            if status == Recommendation.Status.NOT_STARTED:
+                continue
+            start = published_on or datetime.date.today()
+            for step in range(rng.randint(1, 3)):
+                happened = start + datetime.timedelta(days=90 * (step + 1) + rng.randint(0, 60))
+                summary = f"Partners agreed to {rng.choice(w.next_steps)}."
+                state = Status.DRAFT if rng.random() < drafts else Status.PUBLISHED
+                updates.append(
+                    (pk, min(happened, datetime.date.today()), summary, "", "", state, now, now)
+                )
+        insert_rows(
+            RecommendationStatusChange,
+            ["recommendation", "old_status", "new_status", "changed_at"],
+            changes,
+        )
+        insert_rows(
+            RecommendationUpdate,
+            [
+                "recommendation",
+                "happened_on",
+                "summary",
+                "evidence_url",
+                "evidence_file",
+                "status",
+                "created_at",
+                "updated_at",
+            ],
+            updates,
+        )
+        entries = self.impact_entries(tracked, drafts, len(report_ids))
+        return {"updates": len(updates), "entries": entries}
+
+    def impact_entries(self, tracked, drafts, report_count) -> int:
+        """About one impact entry per REPORTS_PER_IMPACT_ENTRY reports, each tied to the
+        recommendation (and report, themes, owner) it came from."""
+        rng = self.rng
+        done = [row for row in tracked if row[1] != Recommendation.Status.NOT_STARTED]
+        count = min(len(done), report_count // REPORTS_PER_IMPACT_ENTRY)
+        if not done:
+            return 0
+        chosen = rng.sample(done, k=count)
+        details = {
+            r.pk: r
+            for r in Recommendation.objects.filter(pk__in=[row[0] for row in chosen])
+            .select_related("report")
+            .prefetch_related("report__themes")
+        }
+        slugs = UniqueSlugs(ImpactEntry.objects.values_list("slug", flat=True))
+        kinds = list(ImpactEntry.Kind)
+        entries = []
+        for pk, *_ in chosen:
+            recommendation = details[pk]
+            kind = rng.choice(kinds)
+            title = f"{kind.label}: {recommendation.heading.lower()}"[:255]
+            happened = (recommendation.report.published_on or datetime.date.today()) + (
+                datetime.timedelta(days=rng.randint(120, 900))
+            )
+            entries.append(
+                ImpactEntry(
+                    title=title,
+                    slug=slugs.make(title, 255),
+                    kind=kind,
+                    happened_on=min(happened, datetime.date.today()),
+                    description=f"{recommendation.explanation} {DEMO_IMPACT_NOTE}",
+                    status=Status.DRAFT if rng.random() < drafts else Status.PUBLISHED,
+                )
+            )
+        ImpactEntry.objects.bulk_create(entries)
+        links = {"recommendations": [], "reports": [], "themes": [], "organisations": []}
+        for entry, (pk, *_) in zip(entries, chosen, strict=True):
+            recommendation = details[pk]
+            links["recommendations"].append((entry.pk, pk))
+            links["reports"].append((entry.pk, recommendation.report_id))
+            links["themes"] += [(entry.pk, t.pk) for t in recommendation.report.themes.all()]
+            if recommendation.owner_organisation_id:
+                links["organisations"].append((entry.pk, recommendation.owner_organisation_id))
+        targets = {
+            "recommendations": "recommendation",
+            "reports": "report",
+            "themes": "theme",
+            "organisations": "organisation",
+        }
+        for name, rows in links.items():
+            insert_rows(getattr(ImpactEntry, name).through, ["impactentry", targets[name]], rows)
+        return len(entries)
 
     def gaps(self, count, report_ids) -> list[int]:
         """Gaps raised by demo reports, some moved on; registrations and matches in proportion.

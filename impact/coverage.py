@@ -1,0 +1,285 @@
+"""Coverage at a glance: for each public theme, who is active on it and what is still open.
+
+Computed in a fixed number of queries whatever the size of the catalogue (pairs of keys,
+gathered here), and cached per content version and day by the views. Everything counted
+is public: each kind of item is read through its own ``.published()``.
+
+"Active on a theme", as the page explains: a person with a role on the theme held today
+and confirmed as current, an author of one of the theme's public reports of the last
+twelve months, or the owner of one of the theme's recommendations now in progress; an
+organisation likewise (the role's organisation, an organisation named on such a report,
+an owner), or the organisation of such a person.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils import timezone
+
+from collaboration.models import Organisation, Person, Role, Theme
+from reports.models import GapAnalysis, KnowledgeGap, Recommendation, Report
+
+RECENT_DAYS = 365
+# Names a table cell lists before it says "and N more".
+NAMES_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    short_label: str
+
+
+COLUMNS = [
+    Column("organisations", "Organisations active", "Organisations"),
+    Column("people", "People active", "People"),
+    Column("open_gaps", "Open knowledge gaps", "Open gaps"),
+    Column("being_researched", "Gaps being researched", "Researched"),
+    Column("recent_reports", "Reports in the last 12 months", "Reports"),
+    Column("in_progress", "Recommendations in progress", "In progress"),
+]
+
+
+@dataclass
+class ThemeCoverage:
+    theme: Theme
+    organisations: list = field(default_factory=list)
+    people: list = field(default_factory=list)
+    open_gaps: int = 0
+    # None where no gap's status says so: shown as "not recorded", never as 0.
+    being_researched: int | None = None
+    recent_reports: int = 0
+    in_progress: int = 0
+    open_gap_statuses: list = field(default_factory=list)
+
+    def value(self, key: str) -> int | None:
+        found = getattr(self, key)
+        return len(found) if isinstance(found, list) else found
+
+    def csv_values(self) -> list:
+        return ["not recorded" if v is None else v for v in (self.value(c.key) for c in COLUMNS)]
+
+    @property
+    def open_gaps_unattended(self) -> bool:
+        """Open gaps with nobody on them: see ``open_gaps_nobody_is_on``."""
+        return open_gaps_nobody_is_on(self) > 0
+
+    @property
+    def cells(self) -> list[dict]:
+        """The row's cells for the table: value, names where the column has them."""
+        cells = []
+        for column in COLUMNS:
+            found = getattr(self, column.key)
+            names = found[:NAMES_SHOWN] if isinstance(found, list) else []
+            more = len(found) - len(names) if isinstance(found, list) else 0
+            cells.append(
+                {
+                    "column": column,
+                    "value": self.value(column.key),
+                    "names": names,
+                    "more": more,
+                    "stands_out": column.key == "open_gaps" and self.open_gaps_unattended,
+                }
+            )
+        return cells
+
+
+@dataclass
+class CoverageTable:
+    rows: list[ThemeCoverage]
+    since: datetime.date
+    on: datetime.date
+    columns: list[Column] = field(default_factory=lambda: COLUMNS)
+
+
+def open_gaps_nobody_is_on(row: ThemeCoverage) -> int:
+    """How many of the theme's open gaps have nobody on them.
+
+    No record yet says who works on a single gap, so a theme's open gaps count as
+    having nobody on them when no organisation or person is active on the theme and
+    the gap is not recorded as being researched. Once gaps record who works on each
+    (the gap register), count the gaps without anyone here instead.
+    """
+    if row.organisations or row.people:
+        return 0
+    return sum(
+        1 for status in row.open_gap_statuses if status != KnowledgeGap.Status.BEING_RESEARCHED
+    )
+
+
+def gaps_being_researched(open_gaps: list[tuple[int, str]]) -> int | None:
+    """Of a theme's open gaps (key, status), how many are being researched.
+
+    None (shown as "not recorded") when the theme has open gaps but none has a recorded
+    status: the sources then say nothing of how far work on them has gone.
+    """
+    statuses = [status for _, status in open_gaps]
+    if statuses and all(s == KnowledgeGap.Status.NOT_RECORDED for s in statuses):
+        return None
+    return sum(1 for s in statuses if s == KnowledgeGap.Status.BEING_RESEARCHED)
+
+
+def compute(on: datetime.date | None = None) -> CoverageTable:
+    on = on or timezone.localdate()
+    since = on - datetime.timedelta(days=RECENT_DAYS)
+    themes = list(Theme.objects.published())
+    theme_ids = {theme.pk for theme in themes}
+
+    public_people = Person.objects.published()
+    public_organisations = Organisation.objects.published()
+    recent = Report.objects.published().filter(published_on__gt=since, published_on__lte=on)
+    in_progress = Recommendation.objects.published().filter(
+        status=Recommendation.Status.IN_PROGRESS
+    )
+    relevant_reports = Report.objects.filter(
+        Q(pk__in=recent.values("pk")) | Q(pk__in=in_progress.values("report_id"))
+    )
+    report_themes: dict[int, set[int]] = {}
+    for report_id, theme_id in Report.themes.through.objects.filter(
+        report__in=relevant_reports, theme_id__in=theme_ids
+    ).values_list("report_id", "theme_id"):
+        report_themes.setdefault(report_id, set()).add(theme_id)
+    recent_ids = set(recent.values_list("pk", flat=True))
+
+    people: dict[int, set[int]] = {pk: set() for pk in theme_ids}
+    organisations: dict[int, set[int]] = {pk: set() for pk in theme_ids}
+    reports: dict[int, set[int]] = {pk: set() for pk in theme_ids}
+    progressing: dict[int, set[int]] = {pk: set() for pk in theme_ids}
+
+    for report_id in recent_ids:
+        for theme_id in report_themes.get(report_id, ()):
+            reports[theme_id].add(report_id)
+    for report_id, person_id in Report.authors.through.objects.filter(
+        report_id__in=recent.values("pk"), person__in=public_people
+    ).values_list("report_id", "person_id"):
+        for theme_id in report_themes.get(report_id, ()):
+            people[theme_id].add(person_id)
+    for report_id, organisation_id in Report.organisations.through.objects.filter(
+        report_id__in=recent.values("pk")
+    ).values_list("report_id", "organisation_id"):
+        for theme_id in report_themes.get(report_id, ()):
+            organisations[theme_id].add(organisation_id)
+    for pk, report_id, organisation_id, person_id in in_progress.values_list(
+        "pk", "report_id", "owner_organisation_id", "owner_person_id"
+    ):
+        for theme_id in report_themes.get(report_id, ()):
+            progressing[theme_id].add(pk)
+            if organisation_id:
+                organisations[theme_id].add(organisation_id)
+            if person_id:
+                people[theme_id].add(person_id)
+    for theme_id, person_id, organisation_id in (
+        Role.objects.published()
+        .confirmed_current(on)
+        .filter(theme_id__in=theme_ids)
+        .values_list("theme_id", "person_id", "organisation_id")
+    ):
+        people[theme_id].add(person_id)
+        if organisation_id:
+            organisations[theme_id].add(organisation_id)
+
+    # Names, and the published state of every person and organisation counted.
+    person_ids = set().union(*people.values())
+    found_people = {p.pk: p for p in public_people.filter(pk__in=person_ids).order_by("name")}
+    for person in found_people.values():
+        if person.organisation_id:
+            for theme_id, members in people.items():
+                if person.pk in members:
+                    organisations[theme_id].add(person.organisation_id)
+    organisation_ids = set().union(*organisations.values())
+    found_organisations = {
+        o.pk: o for o in public_organisations.filter(pk__in=organisation_ids).order_by("name")
+    }
+
+    # Open gaps by theme: a gap's own theme, or, having none, its analysis's themes.
+    gaps: dict[int, list[tuple[int, str]]] = {pk: [] for pk in theme_ids}
+    open_gaps = list(
+        KnowledgeGap.objects.published()
+        .open()
+        .values_list("pk", "status", "theme_id", "analysis_id")
+    )
+    analysis_themes: dict[int, set[int]] = {}
+    untyped = {analysis_id for _, _, theme_id, analysis_id in open_gaps if not theme_id}
+    for analysis_id, theme_id in GapAnalysis.themes.through.objects.filter(
+        gapanalysis_id__in=[a for a in untyped if a], theme_id__in=theme_ids
+    ).values_list("gapanalysis_id", "theme_id"):
+        analysis_themes.setdefault(analysis_id, set()).add(theme_id)
+    for pk, status, theme_id, analysis_id in open_gaps:
+        about = {theme_id} if theme_id else analysis_themes.get(analysis_id, set())
+        for each in about & theme_ids:
+            gaps[each].append((pk, status))
+
+    def named(found, keys):
+        return [found[key] for key in found if key in keys]
+
+    rows = [
+        ThemeCoverage(
+            theme=theme,
+            organisations=named(found_organisations, organisations[theme.pk]),
+            people=named(found_people, people[theme.pk]),
+            open_gaps=len(gaps[theme.pk]),
+            being_researched=gaps_being_researched(gaps[theme.pk]),
+            recent_reports=len(reports[theme.pk]),
+            in_progress=len(progressing[theme.pk]),
+            open_gap_statuses=[status for _, status in gaps[theme.pk]],
+        )
+        for theme in themes
+    ]
+    return CoverageTable(rows=rows, since=since, on=on)
+
+
+# The heat map: a shade per cell, darker for more, relative to the column's largest value.
+SHADES = ["#f3f2f1", "#d2e2f1", "#a6c5e3", "#5694ca", "#1d70b8", "#003078"]
+DARK_TEXT, LIGHT_TEXT = "#0b0c0c", "#ffffff"
+STAND_OUT = "#d4351c"
+LABEL_WIDTH, CELL_WIDTH, CELL_HEIGHT, HEADER_HEIGHT = 240, 112, 44, 56
+
+
+def heat_map(table: CoverageTable) -> dict:
+    """Everything the SVG template needs, computed: positions, shades, labels."""
+    columns = table.columns
+    maxima = {c.key: max([row.value(c.key) or 0 for row in table.rows] or [0]) for c in columns}
+    rows = []
+    for r, row in enumerate(table.rows):
+        y = HEADER_HEIGHT + r * CELL_HEIGHT
+        cells = []
+        for c, column in enumerate(columns):
+            value = row.value(column.key)
+            top = maxima[column.key]
+            if value is None or not top:
+                step = 0
+            else:
+                step = max(1, round(value / top * (len(SHADES) - 1))) if value else 0
+            stands_out = column.key == "open_gaps" and row.open_gaps_unattended
+            cells.append(
+                {
+                    "x": LABEL_WIDTH + c * CELL_WIDTH,
+                    "y": y,
+                    "text_x": LABEL_WIDTH + c * CELL_WIDTH + CELL_WIDTH // 2,
+                    "text_y": y + CELL_HEIGHT // 2 + 6,
+                    "fill": STAND_OUT if stands_out else SHADES[step],
+                    "text_fill": LIGHT_TEXT if stands_out or step >= 3 else DARK_TEXT,
+                    "text": "not recorded"
+                    if value is None
+                    else (f"{value} !" if stands_out else str(value)),
+                    "column": column,
+                    "stands_out": stands_out,
+                }
+            )
+        rows.append({"row": row, "y": y, "label_y": y + CELL_HEIGHT // 2 + 6, "cells": cells})
+    headers = [
+        {"label": column.short_label, "x": LABEL_WIDTH + c * CELL_WIDTH + CELL_WIDTH // 2}
+        for c, column in enumerate(columns)
+    ]
+    return {
+        "width": LABEL_WIDTH + len(columns) * CELL_WIDTH,
+        "height": HEADER_HEIGHT + len(table.rows) * CELL_HEIGHT + 4,
+        "cell_width": CELL_WIDTH,
+        "cell_height": CELL_HEIGHT,
+        "header_y": HEADER_HEIGHT - 16,
+        "headers": headers,
+        "rows": rows,
+        "label_x": 8,
+    }

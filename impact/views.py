@@ -1,0 +1,179 @@
+import csv
+
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+from django.views.generic import DetailView, ListView, TemplateView
+
+from collaboration.models import Organisation, Theme
+from publishing.http import cached_by_content
+from publishing.pagination import LargeListPaginator
+from publishing.versioning import content_cached
+from reports.models import KnowledgeGap, Recommendation, Report
+
+from . import coverage
+from .forms import ImpactEntryFilterForm, RecommendationFilterForm
+from .models import ImpactEntry
+
+PAGE_SIZE = 20
+
+
+def published_themes():
+    return Prefetch("themes", queryset=Theme.objects.published())
+
+
+def public_impact_entries():
+    """Public entries of the impact log, with the themes pages show beside them."""
+    return ImpactEntry.objects.published().prefetch_related(published_themes())
+
+
+class RecommendationListView(ListView):
+    """Progress on every public report's recommendations, filtered by theme and status."""
+
+    template_name = "impact/recommendation_list.html"
+    context_object_name = "recommendations"
+    paginate_by = PAGE_SIZE
+    paginator_class = LargeListPaginator
+
+    def get_queryset(self):
+        self.filter_form = RecommendationFilterForm(self.request.GET)
+        recommendations = self.filter_form.filter(Recommendation.objects.published())
+        return (
+            recommendations.for_display()
+            .select_related("report")
+            .order_by("-report__published_on", "-report_id", "number")
+        )
+
+    def get_paginator(self, *args, **kwargs):
+        return super().get_paginator(
+            *args, list_key=f"recommendations:{self.filter_form.list_key}", **kwargs
+        )
+
+    def status_counts(self) -> dict:
+        """How many of the theme's public recommendations have each status, and are overdue."""
+        form = self.filter_form
+        today = timezone.localdate()
+
+        def compute():
+            recommendations = form.filter(Recommendation.objects.published(), with_status=False)
+            counts = recommendations.aggregate(
+                total=Count("pk"),
+                overdue=Count("pk", filter=Q(pk__in=Recommendation.objects.overdue(today))),
+                **{
+                    status: Count("pk", filter=Q(status=status))
+                    for status in Recommendation.Status.values
+                },
+            )
+            return counts
+
+        return content_cached(f"recommendation-counts:{form.list_key}", compute)
+
+    def get_context_data(self, **kwargs):
+        counts = self.status_counts()
+        chosen = self.filter_form.valid.get("status", "")
+        by_status = [
+            {
+                "value": value,
+                "label": label,
+                "count": counts[value],
+                "chosen": value == chosen,
+            }
+            for value, label in Recommendation.Status.choices
+        ]
+        return super().get_context_data(
+            filter_form=self.filter_form,
+            counts=counts,
+            by_status=by_status,
+            **kwargs,
+        )
+
+
+class RecommendationDetailView(DetailView):
+    """One recommendation: where it stands, every public update, its status history."""
+
+    template_name = "impact/recommendation_detail.html"
+    context_object_name = "recommendation"
+
+    def get_object(self, queryset=None):
+        recommendations = (
+            Recommendation.objects.published()
+            .for_display()
+            .select_related("report")
+            .prefetch_related("status_changes")
+        )
+        return get_object_or_404(
+            recommendations, report__slug=self.kwargs["slug"], number=self.kwargs["number"]
+        )
+
+    def get_context_data(self, **kwargs):
+        entries = public_impact_entries().filter(recommendations=self.object).newest_first()
+        return super().get_context_data(impact_entries=entries, **kwargs)
+
+
+class ImpactEntryListView(ListView):
+    """The impact log: what changed in practice, newest first, by theme and kind."""
+
+    template_name = "impact/entry_list.html"
+    context_object_name = "entries"
+    paginate_by = PAGE_SIZE
+    paginator_class = LargeListPaginator
+
+    def get_queryset(self):
+        self.filter_form = ImpactEntryFilterForm(self.request.GET)
+        return self.filter_form.filter(public_impact_entries()).newest_first()
+
+    def get_paginator(self, *args, **kwargs):
+        return super().get_paginator(
+            *args, list_key=f"impact-entries:{self.filter_form.list_key}", **kwargs
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter_form=self.filter_form, **kwargs)
+
+
+class ImpactEntryDetailView(DetailView):
+    template_name = "impact/entry_detail.html"
+    context_object_name = "entry"
+
+    def get_queryset(self):
+        public_recommendations = Recommendation.objects.published().select_related("report")
+        return ImpactEntry.objects.published().prefetch_related(
+            published_themes(),
+            Prefetch("recommendations", queryset=public_recommendations),
+            Prefetch(
+                "knowledge_gaps",
+                queryset=KnowledgeGap.objects.published().select_related("analysis", "report"),
+            ),
+            Prefetch("reports", queryset=Report.objects.published().newest_first()),
+            Prefetch("organisations", queryset=Organisation.objects.published()),
+        )
+
+
+class CoverageView(TemplateView):
+    """Coverage at a glance: for each theme, who is on it and what is open."""
+
+    template_name = "impact/coverage.html"
+
+    def get_context_data(self, **kwargs):
+        table = content_cached("coverage", coverage.compute)
+        return super().get_context_data(table=table, heat_map=coverage.heat_map(table), **kwargs)
+
+
+@require_safe
+@cached_by_content
+def coverage_csv(request):
+    """The coverage table as CSV, the same figures the page shows."""
+    table = content_cached("coverage", coverage.compute)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="coverage.csv"'
+    writer = csv.writer(response)
+    labels = [column.label for column in coverage.COLUMNS]
+    writer.writerow(["Theme", *labels, "Open gaps with nobody recorded on them"])
+
+    for row in table.rows:
+        writer.writerow(
+            [row.theme.short_name, *row.csv_values(), "yes" if row.open_gaps_unattended else "no"]
+        )
+    return response
