@@ -2,7 +2,7 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
@@ -82,13 +82,31 @@ class ReportDetailView(DetailView):
     def get_context_data(self, **kwargs):
         report = self.object
         others = Report.objects.published().exclude(pk=report.pk).newest_first()
+        listed, listed_in = self.listed(report)
         return super().get_context_data(
             related_reports=report_items(self.related_reports(report, others)),
-            listed_reports=report_items(others.filter(listed_in=report)[:LISTED_REPORTS_LIMIT]),
-            listed_in=report_items(others.filter(listed_reports=report)[:LISTED_REPORTS_LIMIT]),
+            listed_reports=report_items(others.filter(pk__in=listed)[:LISTED_REPORTS_LIMIT]),
+            listed_in=report_items(others.filter(pk__in=listed_in)[:LISTED_REPORTS_LIMIT]),
             **self.citation_context(report),
             **kwargs,
         )
+
+    @staticmethod
+    def listed(report) -> tuple[list, list]:
+        """Keys of the reports this one lists, and of those that list it, from one query.
+
+        Looked up first, then fetched by key: filtering the newest-first list by the link
+        made SQLite walk every published report (35 ms each at 100,000 reports).
+        """
+        links = Report.listed_reports.through.objects.filter(
+            Q(from_report=report) | Q(to_report=report)
+        )
+        listed, listed_in = [], []
+        for source, target in links.values_list("from_report_id", "to_report_id"):
+            (listed if source == report.pk else listed_in).append(
+                target if source == report.pk else source
+            )
+        return listed, listed_in
 
     def citation_context(self, report) -> dict:
         """Cite this report: styled citations, downloads, meta tags and JSON-LD, one record."""
@@ -113,13 +131,17 @@ class ReportDetailView(DetailView):
         tag_ids = [tag.pk for tag in report.tags.all()]
         if not theme_ids and not tag_ids:
             return others.none()
-        sharing_theme = Report.themes.through.objects.filter(theme_id__in=theme_ids)
-        sharing_tag = TaggedItem.objects.filter(
-            tag_id__in=tag_ids, content_type=ContentType.objects.get_for_model(Report)
+        # Checked for each report, newest first, until enough are found: as lists of every
+        # report sharing a theme or tag (pk__in), they cost 195 ms at 100,000 reports.
+        sharing_theme = Report.themes.through.objects.filter(
+            report_id=OuterRef("pk"), theme_id__in=theme_ids
         )
-        return others.filter(
-            Q(pk__in=sharing_theme.values("report_id")) | Q(pk__in=sharing_tag.values("object_id"))
-        )[:RELATED_REPORTS_LIMIT]
+        sharing_tag = TaggedItem.objects.filter(
+            object_id=OuterRef("pk"),
+            content_type=ContentType.objects.get_for_model(Report),
+            tag_id__in=tag_ids,
+        )
+        return others.filter(Exists(sharing_theme) | Exists(sharing_tag))[:RELATED_REPORTS_LIMIT]
 
 
 class GapAnalysisListView(ListView):
