@@ -47,7 +47,8 @@ def page_list() -> list[tuple[str, str]]:
     from reports.models import GapAnalysis, Report
 
     reports = Report.objects.published()
-    theme = Theme.objects.published().annotate(n=Count("reports")).order_by("-n", "pk").first()
+    # The same theme at every size, so its page is compared with itself.
+    theme = Theme.objects.published().order_by("position").first()
     report = reports.newest_first().first()
     organisation = (
         Organisation.objects.published().annotate(n=Count("reports")).order_by("-n", "pk").first()
