@@ -66,8 +66,10 @@ def recount(name: str, pks, *, using: str = "default") -> None:
     field, _, column = _field(name)
     target = field.related_model._base_manager.using(using)
     with transaction.atomic(using=using):
-        # Locked first, and only the rows that still exist get a count.
-        pks = set(target.select_for_update().filter(pk__in=pks).values_list("pk", flat=True))
+        # Locked first, in key order so two writers never wait for each other in a
+        # circle; only the rows that still exist get a count.
+        locked = target.select_for_update().filter(pk__in=pks).order_by("pk")
+        pks = set(locked.values_list("pk", flat=True))
         links = _published_links(name, using).filter(**{f"{column}__in": pks})
         counts = dict(links.order_by().values_list(column).annotate(n=Count("*")))
         _store(name, counts, pks, using)
@@ -81,6 +83,7 @@ def recount_all(*, using: str = "default") -> None:
             pks = list(
                 field.related_model._base_manager.using(using)
                 .select_for_update()
+                .order_by("pk")
                 .values_list("pk", flat=True)
             )
             links = _published_links(name, using, every=True)
