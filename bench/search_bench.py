@@ -185,6 +185,7 @@ def measure(args, main_env: dict, backend: str) -> dict:
     ratio = loaded["rps"] / baseline["rps"]
     clean = all(r["errors"] == 0 and r["non_2xx"] == 0 for r in (single, loaded))
     return {
+        "env": env,  # for the first-render section, which measures the same database
         "database": database,
         "reports": args.search_reports,
         "generate_seconds": generated,

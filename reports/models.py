@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -23,6 +23,16 @@ RELATED_REPORTS_LIMIT = 5
 LIST_FIELDS = ("id", "slug", "title", "kind", "published_on", "date_precision", "summary")
 # How many words of its summary a list shows for each report.
 SUMMARY_WORDS = 40
+
+
+def published_one(queryset, field: str) -> Exists:
+    """Whether the row that ``field`` points at is in ``queryset`` (a ``.published()`` one).
+
+    Looked up by key for each row, rather than as ``field__in=queryset``: SQLite made
+    that a list of every published report first (60 ms at 100,000 reports, each time
+    a gap analysis or a knowledge gap was read).
+    """
+    return Exists(queryset.filter(pk=OuterRef(field)))
 
 
 class ReportQuerySet(PublishableQuerySet):
@@ -107,6 +117,14 @@ class Report(Sourced, Publishable):
 
     def get_absolute_url(self) -> str:
         return reverse("reports:report-detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        report = super().from_db(db, field_names, values)
+        # The status as stored: reports.counts recounts when a save changes it.
+        if "status" in report.__dict__:
+            report._counted_status = report.status
+        return report
 
     def get_citation_url(self, format_name: str) -> str:
         """Where the citation downloads in one of ``reports.citation.FORMATS``."""
@@ -438,7 +456,7 @@ class GapAnalysisQuerySet(PublishableQuerySet):
         return (
             super()
             .published()
-            .filter(Q(report__isnull=True) | Q(report__in=Report.objects.published()))
+            .filter(Q(report__isnull=True) | published_one(Report.objects.published(), "report"))
         )
 
 
@@ -510,8 +528,8 @@ class KnowledgeGapQuerySet(models.QuerySet):
     def published(self):
         """Public while what it comes from is: its analysis, or for a gap in none, its report."""
         return self.filter(
-            Q(analysis__in=GapAnalysis.objects.published())
-            | Q(analysis__isnull=True, report__in=Report.objects.published())
+            published_one(GapAnalysis.objects.published(), "analysis")
+            | Q(analysis__isnull=True) & published_one(Report.objects.published(), "report")
         )
 
     def open(self):
@@ -669,3 +687,20 @@ class KnowledgeGap(Sourced):
             raise ValidationError(
                 {"status": "A gap with an answer recorded is answered: set its status so."}
             )
+
+
+class ThemeReportCount(models.Model):
+    """How many published reports a theme has.
+
+    Kept by ``reports.counts`` as reports are published, unpublished, deleted and
+    re-linked, so the home page and the themes index read six counts by key instead of
+    counting every report's themes: 250 ms a page at 100,000 reports.
+    """
+
+    theme = models.OneToOneField(
+        Theme, primary_key=True, on_delete=models.CASCADE, related_name="report_tally"
+    )
+    count = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.theme}: {self.count} published reports"

@@ -166,8 +166,12 @@ def test_every_content_model_can_be_edited_in_the_admin():
         for model_admin in admin.site._registry.values()
         for inline in model_admin.inlines
     }
+    # Kept by reports.counts; a curator changes it by changing reports.
+    bookkeeping = {apps.get_model("reports", "ThemeReportCount")}
     for label in ("collaboration", "reports"):
         for model in apps.get_app_config(label).get_models():
+            if model in bookkeeping:
+                continue
             assert model in admin.site._registry or model in inlined, model._meta.label
 
 

@@ -99,3 +99,46 @@ def test_partner_pages_query_count_does_not_grow_with_content(
 
     pages = [PARTNERS, organisation.get_absolute_url()]
     assert_query_counts_flat(client, django_assert_max_num_queries, pages, budget=8, grow=grow)
+
+
+def test_partners_index_names_a_few_people_of_each_and_links_to_the_rest(client):
+    from browse.views import PEOPLE_ON_PARTNER_LIST
+
+    dmu = factories.OrganisationFactory(name="De Montfort University")
+    lead = factories.PersonFactory(name="Aa Lead", organisation=dmu)
+    factories.RoleFactory(person=lead, organisation=dmu, title="Academic lead")
+    people = [
+        factories.PersonFactory(name=f"Researcher {n:02}", organisation=dmu) for n in range(8)
+    ]
+    factories.PersonFactory(name="Researcher 00 draft", organisation=dmu, status=Status.DRAFT)
+
+    response = client.get(PARTNERS)
+
+    listed = [person.display_name for person in people[:PEOPLE_ON_PARTNER_LIST]]
+    for name in listed:
+        assertContains(response, f">{name}</a>")
+    assertNotContains(response, people[PEOPLE_ON_PARTNER_LIST].display_name)
+    assertNotContains(response, "draft")
+    assertContains(response, f"{lead.display_name}</a>: Academic lead")
+    more = 8 - PEOPLE_ON_PARTNER_LIST
+    assertContains(response, f'href="{dmu.get_absolute_url()}#people">{more} more')
+
+
+def test_partner_page_lists_its_people_a_page_at_a_time(client):
+    from browse.views import PEOPLE_PER_PAGE
+
+    dmu = factories.OrganisationFactory()
+    names = [f"Person {n:03}" for n in range(PEOPLE_PER_PAGE + 3)]
+    for name in names:
+        factories.PersonFactory(name=name, organisation=dmu)
+    factories.PersonFactory(name="Person 000 draft", organisation=dmu, status=Status.DRAFT)
+
+    first = client.get(dmu.get_absolute_url())
+    second = client.get(f"{dmu.get_absolute_url()}?page=2")
+
+    assert [p.name for p in first.context["people"]] == names[:PEOPLE_PER_PAGE]
+    assert [p.name for p in second.context["people"]] == names[PEOPLE_PER_PAGE:]
+    assertContains(first, f"{len(names)} people; 1 to {PEOPLE_PER_PAGE} are listed here")
+    assertContains(first, 'href="?page=2"')
+    # A page that does not exist shows the last one, not an error.
+    assert client.get(f"{dmu.get_absolute_url()}?page=99").status_code == 200

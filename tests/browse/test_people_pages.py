@@ -173,3 +173,26 @@ def test_a_person_page_says_an_organisation_is_inferred(client):
         response, 'Derbyshire <span class="empac-meta">(the source says only “Derbys”)</span>'
     )
     assertContains(client.get(PEOPLE), "(the source says only “Derbys”)")
+
+
+def test_person_page_lists_their_reports_a_page_at_a_time_newest_first(client):
+    from browse.views import REPORTS_PER_PAGE
+
+    person = factories.PersonFactory()
+    reports = [
+        factories.ReportFactory(title=f"Report {n:02}", published_on=datetime.date(2000 + n, 1, 1))
+        for n in range(REPORTS_PER_PAGE + 2)
+    ]
+    draft = factories.ReportFactory(title="Draft work", status=Status.DRAFT)
+    for report in [*reports, draft]:
+        report.authors.add(person)
+
+    first = client.get(person.get_absolute_url())
+    second = client.get(f"{person.get_absolute_url()}?page=2")
+
+    newest = [report.title for report in reversed(reports)]
+    assert [item["title"] for item in first.context["reports"]] == newest[:REPORTS_PER_PAGE]
+    assert [item["title"] for item in second.context["reports"]] == newest[REPORTS_PER_PAGE:]
+    assertContains(first, f"{len(reports)} reports, newest first")
+    assertNotContains(first, "Draft work")
+    assertNotContains(second, "Draft work")

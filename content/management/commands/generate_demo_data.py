@@ -29,6 +29,7 @@ from involvement.models import Discipline, InterestRegistration
 from publishing.bulk import insert_rows
 from publishing.models import Status
 from publishing.versioning import bump_content_version
+from reports.counts import recount_all as recount_reports
 from reports.models import (
     KnowledgeGap,
     Recommendation,
@@ -162,15 +163,18 @@ class Command(BaseCommand):
                 statuses.update(report.status for report in made)
                 made_ids += [report.pk for report in made]
             gap_ids = self.gaps(gap_count, made_ids) if made_ids else []
-            if connection.vendor == "postgresql":
-                # Statistics for the rows just written, so indexing them reads by key.
-                with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE")
+            # Statistics for the rows just written, so indexing them reads by key, and so
+            # SQLite reads twenty reports' authors through their links rather than by
+            # walking every published person (55 ms against 2 at 100,000 reports).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
             # bulk writes send no signals: index what was made, in the same transaction.
             search_index(Person, [person.pk for person in people])
             search_index(Report, made_ids)
             search_index(KnowledgeGap, gap_ids)
             progress = self.progress(made_ids, drafts)
+            # Nor do they keep the counts of published reports: count them all again.
+            recount_reports()
             bump_content_version()
         if connection.vendor == "postgresql":
             # Fresh planner statistics and visibility map, so list pages can read their
