@@ -63,6 +63,9 @@ class Organisation(Sourced, Publishable):
     def get_absolute_url(self) -> str:
         return reverse("browse:organisation-detail", kwargs={"slug": self.slug})
 
+    def get_preview_url(self) -> str:
+        return reverse("browse:organisation-preview", kwargs={"slug": self.slug})
+
 
 class Person(Sourced, Publishable):
     honorific = models.CharField(
@@ -92,6 +95,9 @@ class Person(Sourced, Publishable):
 
     def get_absolute_url(self) -> str:
         return reverse("browse:person-detail", kwargs={"slug": self.slug})
+
+    def get_preview_url(self) -> str:
+        return reverse("browse:person-preview", kwargs={"slug": self.slug})
 
     @property
     def display_name(self) -> str:

@@ -2,8 +2,16 @@ from django.contrib import admin, messages
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 
-from publishing.admin import InferenceFilter, ProvenanceInline, PublishableAdmin
+from publishing.admin import (
+    InferenceFilter,
+    MarkedAdmin,
+    MarkingMixin,
+    ProvenanceInline,
+    describe_release,
+)
+from publishing.models import Marking
 
 from .forms import RecommendationFormSet
 from .models import (
@@ -45,18 +53,20 @@ class AlignmentRowInline(admin.TabularInline):
 
 
 @admin.register(Report)
-class ReportAdmin(PublishableAdmin):
+class ReportAdmin(MarkedAdmin):
     list_display = [
         "title",
         "kind",
         "date_shown",
         "primary_theme",
         "status",
+        "marking",
         "pdf_file_size",
         "updated_at",
     ]
     list_filter = [
         "status",
+        "marking",
         "kind",
         PublishedYearFilter,
         ("themes", admin.RelatedOnlyFieldListFilter),
@@ -67,14 +77,34 @@ class ReportAdmin(PublishableAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["primary_theme", "themes", "authors", "organisations", "listed_reports"]
     list_select_related = ["primary_theme"]
-    readonly_fields = ["pdf_file_size", "pdf_text_note", "created_at", "updated_at"]
+    readonly_fields = [
+        "pdf_file_size",
+        "pdf_text_note",
+        "pdf_release",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [RecommendationInline, AlignmentRowInline, ProvenanceInline]
+    actions = [*MarkedAdmin.actions, "clear_file_for_release"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "status"]}),
+        ("Handling", {"fields": [("marking", "marking_descriptor"), "release"]}),
         ("Date", {"fields": [("published_on", "date_precision")]}),
         ("Themes and tags", {"fields": ["primary_theme", "themes", "tags"]}),
         ("Content", {"fields": ["summary", "body"]}),
-        ("Document", {"fields": ["pdf", "pdf_file_size", "pdf_text_note", "source_url"]}),
+        (
+            "Document",
+            {
+                "fields": [
+                    "pdf",
+                    ("pdf_marking", "pdf_marking_descriptor"),
+                    "pdf_release",
+                    "pdf_file_size",
+                    "pdf_text_note",
+                    "source_url",
+                ]
+            },
+        ),
         ("People and organisations", {"fields": ["authors", "organisations"]}),
         ("Related", {"fields": ["listed_reports", "provenance"]}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
@@ -87,6 +117,32 @@ class ReportAdmin(PublishableAdmin):
     @admin.display(description="PDF size", ordering="pdf_size")
     def pdf_file_size(self, obj) -> str:
         return filesizeformat(obj.pdf_size) if obj.pdf_size is not None else "–"
+
+    @admin.display(description="file cleared for public release")
+    def pdf_release(self, obj) -> str:
+        if obj.pdf_cleared_at is None:
+            return "Not cleared: only signed-in staff can download the file"
+        who = obj.pdf_cleared_by.get_username() if obj.pdf_cleared_by else "seed/migration"
+        return f"By {who}, {obj.pdf_cleared_at:%d %b %Y %H:%M} (UTC)"
+
+    @admin.action(
+        description="Clear the files of selected reports for public release",
+        permissions=["publish"],
+    )
+    def clear_file_for_release(self, request, queryset):
+        cleared = 0
+        for report in queryset.exclude(pdf=""):
+            if report.pdf_marking != Marking.OFFICIAL:
+                continue
+            report.pdf_cleared_at, report.pdf_cleared_by = timezone.now(), request.user
+            report.save(update_fields=["pdf_cleared_at", "pdf_cleared_by", "updated_at"])
+            cleared += 1
+        self.message_user(
+            request,
+            f"{cleared} file(s) cleared for public release by you, now. Files marked "
+            "OFFICIAL-SENSITIVE are never cleared.",
+            messages.SUCCESS if cleared else messages.WARNING,
+        )
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -108,15 +164,21 @@ class ComparisonRowInline(admin.StackedInline):
     fields = ["position", "dimension", ("first_side_items", "second_side_items")]
 
 
-class KnowledgeGapInline(admin.StackedInline):
+class KnowledgeGapInline(MarkingMixin, admin.StackedInline):
     model = KnowledgeGap
     extra = 0
-    fields = [("position", "status"), "question", "detail", "theme"]
+    fields = [
+        ("position", "status"),
+        ("marking", "marking_descriptor"),
+        "question",
+        "detail",
+        "theme",
+    ]
     autocomplete_fields = ["theme"]
 
 
 @admin.register(GapAnalysis)
-class GapAnalysisAdmin(PublishableAdmin):
+class GapAnalysisAdmin(MarkedAdmin):
     list_display = [
         "title",
         "report",
@@ -139,6 +201,7 @@ class GapAnalysisAdmin(PublishableAdmin):
     inlines = [ComparisonRowInline, KnowledgeGapInline, ProvenanceInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "report", "themes"]}),
+        ("Handling", {"fields": [("marking", "marking_descriptor"), "release"]}),
         ("Summary", {"fields": ["summary"]}),
         ("Comparison table", {"fields": ["table_caption", ("first_side", "second_side")]}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
@@ -155,6 +218,13 @@ class GapAnalysisAdmin(PublishableAdmin):
             .values("count")
         )
         return super().get_queryset(request).annotate(gap_count=Coalesce(Subquery(gaps), 0))
+
+    def clear(self, obj, user) -> None:
+        # Its OFFICIAL knowledge gaps are released with it: they show on its page.
+        super().clear(obj, user)
+        for gap in obj.knowledge_gaps.filter(marking=Marking.OFFICIAL, cleared_at=None):
+            gap.clear_for_release(user)
+            gap.save(update_fields=["cleared_at", "cleared_by", "cleared_note", "updated_at"])
 
     @admin.display(boolean=True, description="On the site")
     def on_the_site(self, obj) -> bool:
@@ -182,10 +252,11 @@ class GapAnalysisAdmin(PublishableAdmin):
 
 
 @admin.register(KnowledgeGap)
-class KnowledgeGapAdmin(admin.ModelAdmin):
+class KnowledgeGapAdmin(MarkingMixin, admin.ModelAdmin):
     """The gap list on its own, so curators can work down the open questions."""
 
-    list_display = ["question", "analysis", "report", "theme", "status", "updated_at"]
+    list_display = ["question", "analysis", "report", "theme", "status", "marking", "updated_at"]
+    actions = ["clear_for_release"]
     list_editable = ["status"]
     list_filter = [
         "status",
@@ -197,7 +268,7 @@ class KnowledgeGapAdmin(admin.ModelAdmin):
     search_fields = ["question", "detail", "analysis__title", "report__title"]
     autocomplete_fields = ["analysis", "report", "theme"]
     list_select_related = ["analysis", "report", "theme"]
-    readonly_fields = ["updated_at"]
+    readonly_fields = ["updated_at", "release"]
     fields = [
         ("analysis", "report"),
         "position",
@@ -205,8 +276,26 @@ class KnowledgeGapAdmin(admin.ModelAdmin):
         "detail",
         "theme",
         "status",
+        ("marking", "marking_descriptor"),
+        "release",
         "updated_at",
     ]
+
+    @admin.display(description="cleared for public release")
+    def release(self, obj) -> str:
+        return describe_release(obj)
+
+    @admin.action(
+        description="Clear selected knowledge gaps for public release", permissions=["publish"]
+    )
+    def clear_for_release(self, request, queryset):
+        cleared = 0
+        for gap in queryset.filter(marking=Marking.OFFICIAL):
+            gap.clear_for_release(request.user)
+            gap.save(update_fields=["cleared_at", "cleared_by", "cleared_note", "updated_at"])
+            cleared += 1
+        self.message_user(request, f"{cleared} knowledge gap(s) cleared for public release.")
+
     inlines = [ProvenanceInline]
 
 

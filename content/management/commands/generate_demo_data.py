@@ -18,6 +18,7 @@ from types import SimpleNamespace
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
@@ -39,6 +40,12 @@ KIND_WEIGHTS = {
     Report.Kind.PRESS: 10,
 }
 FIRST_DATE = datetime.date(2015, 1, 1)
+# Every demo report has a date, so every one may be published.
+DATED_PRECISIONS = [
+    Report.DatePrecision.DAY,
+    Report.DatePrecision.MONTH,
+    Report.DatePrecision.YEAR,
+]
 # Reports built and written at a time: 100,000 in one go held about 900 MB.
 CHUNK = 5000
 
@@ -195,6 +202,7 @@ class Command(BaseCommand):
         span = (datetime.date.today() - FIRST_DATE).days
         kinds, weights = list(KIND_WEIGHTS), list(KIND_WEIGHTS.values())
         reports, plans = [], []
+        cleared_at = timezone.now()
         for _ in range(count):
             primary = rng.choice(themes)
             others = rng.sample(themes, k=min(len(themes), rng.choice([0, 0, 1, 1, 2])))
@@ -240,7 +248,7 @@ class Command(BaseCommand):
                     slug=slug,
                     kind=kind,
                     published_on=published_on,
-                    date_precision=rng.choices(list(Report.DatePrecision), [80, 18, 2])[0],
+                    date_precision=rng.choices(DATED_PRECISIONS, [80, 18, 2])[0],
                     primary_theme=primary,
                     summary=summary,
                     body=body,
@@ -249,6 +257,9 @@ class Command(BaseCommand):
                     else "",
                     provenance=PROVENANCE,
                     status=Status.DRAFT if rng.random() < drafts else Status.PUBLISHED,
+                    # Demo content is made to be shown: OFFICIAL and cleared, by this command.
+                    cleared_at=cleared_at,
+                    cleared_note="generate_demo_data",
                 )
             )
             authors = rng.sample(people, k=min(len(people), rng.randint(1, 4)))
