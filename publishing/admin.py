@@ -19,6 +19,13 @@ from . import workflow
 from .models import REFUSED_MARKINGS, REFUSED_MESSAGE, Marking, Provenance, Sourced, Status
 
 
+def saved_status(obj) -> str | None:
+    """The state ``obj`` has in the database now; None if it is not saved."""
+    if obj.pk is None:
+        return None
+    return type(obj)._default_manager.filter(pk=obj.pk).values_list("status", flat=True).first()
+
+
 class WorkflowForm(forms.ModelForm):
     """A Publishable's change form: offers, and accepts, only the moves its user may make.
 
@@ -38,7 +45,12 @@ class WorkflowForm(forms.ModelForm):
 
     @property
     def loaded_status(self) -> str | None:
-        return getattr(self.instance, "_loaded_status", None) if self.instance.pk else None
+        """The item's state as saved (read again: a revert's form holds an old version)."""
+        if not self.instance.pk:
+            return None
+        if not hasattr(self, "_saved_status"):
+            self._saved_status = saved_status(self.instance)
+        return self._saved_status
 
     def clean(self):
         cleaned = super().clean()
@@ -131,7 +143,7 @@ class PublishableAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        old = getattr(obj, "_loaded_status", None) if change else None
+        old = saved_status(obj) if change else None
         # The form has already said why a move is refused; this is the last word for any
         # route that saves without that form.
         workflow.check(request.user, old, obj.status)
