@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from collaboration.models import Organisation, Person, Role, Theme
+from publishing.markdown import markdown_to_text, render_markdown
 from reports.models import ComparisonRow, GapAnalysis, KnowledgeGap, Recommendation, Report
 
 
@@ -147,6 +148,13 @@ class ReportSerializer(serializers.ModelSerializer):
     primary_theme = ThemeRefSerializer(allow_null=True)
     themes = ThemeRefSerializer(many=True)
     tags = serializers.SerializerMethodField()
+    body = serializers.SerializerMethodField(
+        help_text="The report's text as plain text: paragraphs apart by a blank line."
+    )
+    body_html = serializers.SerializerMethodField(
+        help_text="The report's text as the site shows it: sanitised HTML (p, strong, "
+        "em, lists, links, headings from h3, tables)."
+    )
     authors = PersonRefSerializer(many=True)
     organisations = OrganisationRefSerializer(many=True)
     recommendations = RecommendationSerializer(many=True)
@@ -165,6 +173,7 @@ class ReportSerializer(serializers.ModelSerializer):
             "date_precision",
             "summary",
             "body",
+            "body_html",
             "primary_theme",
             "themes",
             "tags",
@@ -179,6 +188,14 @@ class ReportSerializer(serializers.ModelSerializer):
             "url",
             "api_url",
         ]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_body(self, report) -> str:
+        return markdown_to_text(report.body)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_body_html(self, report) -> str:
+        return str(render_markdown(report.body))
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_tags(self, report) -> list[str]:

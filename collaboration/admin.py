@@ -9,6 +9,7 @@ from publishing.admin import (
     confirm_selected,
     describe_confirmation,
 )
+from publishing.history import HistoryAdmin
 
 from .models import Organisation, Person, Role, Theme
 
@@ -141,7 +142,7 @@ class PersonAdmin(PublishableAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(RoleConfirmation, admin.ModelAdmin):
+class RoleAdmin(RoleConfirmation, HistoryAdmin):
     list_display = [
         "person",
         "kind",

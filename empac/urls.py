@@ -6,6 +6,7 @@ admin.site.site_title = "EMPAC curators"
 admin.site.index_title = "Content and registrations"
 
 urlpatterns = [
+    path("admin/", include("staff.urls")),
     path("admin/", admin.site.urls),
     path("", include("publishing.urls")),
     path("", include("feeds.urls")),

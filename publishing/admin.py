@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
 from . import workflow
+from .history import HistoryAdmin
 from .models import REFUSED_MARKINGS, REFUSED_MESSAGE, Marking, Provenance, Sourced, Status
 
 
@@ -34,11 +35,12 @@ class WorkflowForm(forms.ModelForm):
     """
 
     workflow_user = None
+    reverting = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields.get("status")
-        if field is not None:
+        if field is not None and not self.reverting:
             allowed = set(workflow.allowed_targets(self.workflow_user, self.loaded_status))
             field.choices = [(v, label) for v, label in Status.choices if v in allowed]
             field.error_messages["invalid_choice"] = workflow.NOT_YOURS
@@ -56,7 +58,7 @@ class WorkflowForm(forms.ModelForm):
         cleaned = super().clean()
         old = self.loaded_status
         new = cleaned.get("status", old if old else Status.DRAFT)
-        problem = workflow.refusal(self.workflow_user, old, new)
+        problem = None if self.reverting else workflow.refusal(self.workflow_user, old, new)
         if problem:
             self.add_error("status" if "status" in self.fields else None, problem)
         go_live, expires = cleaned.get("go_live_at"), cleaned.get("expires_at")
@@ -65,7 +67,7 @@ class WorkflowForm(forms.ModelForm):
         return cleaned
 
 
-class PublishableAdmin(admin.ModelAdmin):
+class PublishableAdmin(HistoryAdmin):
     """The workflow for models with a status: moves by role, schedule, the record of moves.
 
     Curators send items for review; editors publish, schedule, withdraw and return them
@@ -86,7 +88,10 @@ class PublishableAdmin(admin.ModelAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"workflow_user": request.user})
+        # A revert never takes the state from the old version (publishing.history), so
+        # the status it shows is not a move to check.
+        reverting = getattr(request, "_history_revert_version", None) is not None
+        return type(form.__name__, (form,), {"workflow_user": request.user, "reverting": reverting})
 
     def get_changelist_form(self, request, **kwargs):
         form = super().get_changelist_form(request, **kwargs)
@@ -142,11 +147,31 @@ class PublishableAdmin(admin.ModelAdmin):
             rows,
         )
 
+    def after_revert(self, request, obj, before) -> None:
+        """A curator's revert of a public item goes back through review; an editor's stays."""
+        if before.status != Status.PUBLISHED or workflow.is_editor(request.user):
+            super().after_revert(request, obj, before)
+            return
+        with transaction.atomic():
+            obj.status = Status.IN_REVIEW
+            obj.save(update_fields=["status", "updated_at"])
+            workflow.record(
+                obj, Status.PUBLISHED, Status.IN_REVIEW, by=request.user, note="reverted"
+            )
+        self.message_user(
+            request,
+            f"Reverted “{obj}” to an earlier version. It was public, so it is now in review "
+            "and off the site until an editor publishes it again.",
+            messages.WARNING,
+        )
+
     def save_model(self, request, obj, form, change):
         old = saved_status(obj) if change else None
         # The form has already said why a move is refused; this is the last word for any
-        # route that saves without that form.
-        workflow.check(request.user, old, obj.status)
+        # route that saves without that form. A revert keeps the state as it is now
+        # (publishing.history), so the old version's state is no move.
+        if getattr(request, "_history_revert_version", None) is None:
+            workflow.check(request.user, old, obj.status)
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             workflow.record(obj, old, obj.status, by=request.user)
@@ -223,6 +248,19 @@ class ProvenanceInline(GenericTabularInline):
     readonly_fields = ["confirmed"]
     classes = ["collapse"]
     verbose_name_plural = "provenance: where this comes from"
+    # Seven columns fit a 1280 px screen beside the admin's navigation only this narrow
+    # (tests/browser/test_report_admin_layout.py); the text areas grow by their corner.
+    NARROW = {"field": 7, "document": 10, "note": 10, "passage": 13, "basis": 13}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        width = self.NARROW.get(db_field.name)
+        if width:
+            # Without the admin's vTextField / vLargeTextField classes, whose CSS widths win.
+            field.widget.attrs.pop("class", None)
+            size = {"rows": 3, "cols": width} if isinstance(field.widget, forms.Textarea) else {}
+            field.widget.attrs.update(size or {"size": width})
+        return field
 
     @admin.display(description="confirmed")
     def confirmed(self, obj) -> str:

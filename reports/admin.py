@@ -1,8 +1,14 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.template.defaultfilters import filesizeformat
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from publishing.admin import (
     InferenceFilter,
@@ -11,6 +17,8 @@ from publishing.admin import (
     ProvenanceInline,
     describe_release,
 )
+from publishing.history import HistoryAdmin
+from publishing.markdown import FORMATTING_HINT, render_markdown
 from publishing.models import Marking
 
 from .forms import RecommendationFormSet
@@ -38,17 +46,33 @@ class PublishedYearFilter(admin.SimpleListFilter):
         return queryset
 
 
+# Sized so a row of each table fits the change form on a 1280 px screen beside the
+# admin's navigation (tests/browser/test_report_admin_layout.py measures it); the
+# text areas still grow by dragging their corner.
+NARROW_TEXT = {
+    models.CharField: {"widget": forms.TextInput(attrs={"size": 28})},
+    models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 44})},
+    models.PositiveSmallIntegerField: {"widget": forms.NumberInput(attrs={"class": "vSmallField"})},
+}
+
+
 class RecommendationInline(admin.TabularInline):
     model = Recommendation
     formset = RecommendationFormSet
     extra = 0
     fields = ["number", "heading", "explanation"]
+    formfield_overrides = NARROW_TEXT
 
 
 class AlignmentRowInline(admin.TabularInline):
     model = AlignmentRow
     extra = 0
     fields = ["position", "approach", "activity", "asset"]
+    formfield_overrides = {
+        **NARROW_TEXT,
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 18})},
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 26})},
+    }
     verbose_name_plural = "alignment of effort and evidence table"
 
 
@@ -81,6 +105,7 @@ class ReportAdmin(MarkedAdmin):
         "pdf_file_size",
         "pdf_text_note",
         "pdf_release",
+        "body_preview",
         "created_at",
         "updated_at",
     ]
@@ -91,7 +116,7 @@ class ReportAdmin(MarkedAdmin):
         ("Handling", {"fields": [("marking", "marking_descriptor"), "release"]}),
         ("Date", {"fields": [("published_on", "date_precision")]}),
         ("Themes and tags", {"fields": ["primary_theme", "themes", "tags"]}),
-        ("Content", {"fields": ["summary", "body"]}),
+        ("Content", {"fields": ["summary", "body", "body_preview"]}),
         (
             "Document",
             {
@@ -109,6 +134,42 @@ class ReportAdmin(MarkedAdmin):
         ("Related", {"fields": ["listed_reports", "provenance"]}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
+
+    class Media:
+        js = ["js/markdown-preview.js"]
+
+    def get_urls(self):
+        preview = path(
+            "preview-text/",
+            self.admin_site.admin_view(self.preview_text_view),
+            name="reports_report_preview_text",
+        )
+        return [preview, *super().get_urls()]
+
+    def preview_text_view(self, request):
+        """POST text: the sanitised HTML readers would see (the form's Preview button)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not (self.has_change_permission(request) or self.has_add_permission(request)):
+            raise PermissionDenied
+        return HttpResponse(render_markdown(request.POST.get("text", "")))
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "body" and field is not None:
+            field.help_text = FORMATTING_HINT
+            field.widget.attrs["data-markdown-preview"] = reverse(
+                "admin:reports_report_preview_text"
+            )
+        return field
+
+    @admin.display(description="Preview of the text as saved")
+    def body_preview(self, obj):
+        if obj is None or not obj.body.strip():
+            return "Nothing yet: save the report to see its text as readers will."
+        return format_html(
+            '<div class="empac-markdown-preview">{}</div>', render_markdown(obj.body)
+        )
 
     @admin.display(description="Date", ordering="published_on")
     def date_shown(self, obj) -> str:
@@ -252,7 +313,7 @@ class GapAnalysisAdmin(MarkedAdmin):
 
 
 @admin.register(KnowledgeGap)
-class KnowledgeGapAdmin(MarkingMixin, admin.ModelAdmin):
+class KnowledgeGapAdmin(MarkingMixin, HistoryAdmin):
     """The gap list on its own, so curators can work down the open questions."""
 
     list_display = ["question", "analysis", "report", "theme", "status", "marking", "updated_at"]
@@ -300,7 +361,7 @@ class KnowledgeGapAdmin(MarkingMixin, admin.ModelAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(admin.ModelAdmin):
+class RecommendationAdmin(HistoryAdmin):
     list_display = ["number", "heading", "report"]
     list_display_links = ["number", "heading"]
     list_filter = [("report", admin.RelatedOnlyFieldListFilter), InferenceFilter]

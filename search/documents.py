@@ -20,6 +20,7 @@ from django.urls import reverse
 from taggit.models import TaggedItem
 
 from collaboration.models import Organisation, Person, Role, Theme
+from publishing.markdown import markdown_to_text
 from reports.models import (
     AlignmentRow,
     ComparisonRow,
@@ -210,7 +211,7 @@ class ReportKind(Kind):
                         *(f"{heading} {explanation}" for heading, explanation in advice[pk]),
                         " · ".join(name for _, name in tags[pk]),
                     ),
-                    body=_text(body, *(" – ".join(row) for row in table[pk])),
+                    body=_text(markdown_to_text(body), *(" – ".join(row) for row in table[pk])),
                     attachment=pdf_text if pk in public_files else "",
                     facets=facets,
                 )

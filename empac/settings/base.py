@@ -1,5 +1,6 @@
 """Settings shared by every environment; dev, test and production adjust a few."""
 
+import datetime
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -121,6 +122,11 @@ INSTALLED_APPS = [
     "csp",
     "django.contrib.sitemaps",
     "django.contrib.syndication",
+    "axes",
+    "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Ours, from the bottom up: an app imports only from apps above it in this list
     # (tests/test_architecture.py checks it).
     "publishing",
@@ -129,6 +135,8 @@ INSTALLED_APPS = [
     "involvement",
     "browse",
     "search",
+    "history",
+    "staff",
     "feeds",
     "api",
     "oai",
@@ -150,10 +158,17 @@ MIDDLEWARE = [
     "publishing.middleware.MethodNotAllowedMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Who made a change, for the history of content saved in this request.
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Staff idle sign-out and the two-factor step (staff/middleware.py).
+    "staff.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After URL resolution: counts requests to the API and OAI-PMH per client address.
     "api.throttling.ThrottleMiddleware",
+    # Last: turns a sign-in refused for lockout into the page saying when to try again.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "empac.urls"
@@ -196,6 +211,33 @@ DATABASES = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The lockout check first (django-axes), then the ordinary password check.
+AUTHENTICATION_BACKENDS = [
+    "staff.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Sign-in that resists attack (staff/). After EMPAC_LOGIN_FAILURE_LIMIT failures in a row
+# for one username, or from one client address, sign-in is locked for
+# EMPAC_LOGIN_COOLOFF_MINUTES (or until an editor clears it under "Access attempts").
+AXES_FAILURE_LIMIT = env_int("EMPAC_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("EMPAC_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# A try during the lock neither counts nor moves the time the lock ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The same client address as the rest of the site (EMPAC_TRUSTED_PROXY_COUNT).
+AXES_CLIENT_IP_CALLABLE = "staff.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "staff.lockout.lockout_response"
+AXES_VERBOSE = False
+# Two factors (django-otp, TOTP plus recovery codes) for every staff sign-in when on;
+# production turns it on unless told otherwise. A staff member who has set up an
+# authenticator is always asked for a code.
+EMPAC_REQUIRE_TWO_FACTOR = env_bool("EMPAC_REQUIRE_TWO_FACTOR", False)
+OTP_TOTP_ISSUER = os.environ.get("EMPAC_TWO_FACTOR_ISSUER", "EMPAC knowledge base")
+# A signed-in staff member idle this long is signed out.
+EMPAC_ADMIN_IDLE_MINUTES = env_int("EMPAC_ADMIN_IDLE_MINUTES", 30)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -320,6 +362,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Failed sign-ins and lockouts are warnings; every attempt's bookkeeping is not news.
+        "axes": {"level": "WARNING"},
     },
 }
 

@@ -27,6 +27,9 @@ if not ALLOWED_HOSTS:
         "DJANGO_ALLOWED_HOSTS must list the site's host names in production."
     )
 
+# Staff confirm every sign-in with an authenticator app unless this is turned off.
+EMPAC_REQUIRE_TWO_FACTOR = env_bool("EMPAC_REQUIRE_TWO_FACTOR", True)
+
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 # Load balancers may probe app servers over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

@@ -1,4 +1,4 @@
-"""Site-wide template tags: fixed links, the header navigation and page-number links."""
+"""Site-wide template tags: fixed links, the header navigation, page-number links, Markdown."""
 
 from urllib.parse import urlencode
 
@@ -6,7 +6,15 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 
+from ..markdown import render_markdown
+
 register = template.Library()
+
+
+@register.filter(name="markdown")
+def markdown_filter(text):
+    """A curator's Markdown as sanitised HTML (publishing/markdown.py)."""
+    return render_markdown(text)
 
 
 @register.inclusion_tag("includes/navigation.html", takes_context=True)

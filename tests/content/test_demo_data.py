@@ -100,8 +100,8 @@ def test_ten_thousand_reports_take_seconds(seeded):
     assert elapsed < limit, f"took {elapsed:.1f} s"
 
 
-def test_retires_cached_pages_when_done(seeded, client):
-    """bulk_create sends no signals, so the command itself retires the stored pages."""
+def test_invalidates_cached_pages_when_done(seeded, client):
+    """bulk_create sends no signals, so the command itself invalidates the cached pages."""
     client.get("/reports/")
     assert client.get("/reports/")["X-Page-Cache"] == "hit"
     before = current_content_version()

@@ -513,7 +513,7 @@ def test_invalid_seed_data_saves_nothing_and_says_what_is_wrong(db, broken_seed_
     assert counts() == dict.fromkeys(counts(), 0)
 
 
-def test_seeding_retires_cached_pages_only_when_it_creates_something(db):
+def test_seeding_invalidates_cached_pages_only_when_it_creates_something(db):
     before = current_content_version()
     seed()
     after_first_run = current_content_version()

@@ -25,6 +25,8 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.auth.models import Group
 from django.db import connections
 from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bench.server import (
     Gunicorn,
@@ -47,6 +49,7 @@ from reports.models import Report
 
 ALIAS = "topology"
 PASSWORD = "a long enough curator password"
+TOTP_KEY = "3132333435363738393031323334353637383930"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 TLS = ssl._create_unverified_context()
 
@@ -210,6 +213,8 @@ def make_content(media):
     curator.save(using=ALIAS)
     # Publishing is an editor's move (publishing.workflow).
     curator.groups.add(Group.objects.using(ALIAS).get(name=EDITORS_GROUP))
+    # Production asks staff for a second factor: the curator has an authenticator app.
+    TOTPDevice.objects.using(ALIAS).create(user=curator, name="Authenticator app", key=TOTP_KEY)
     return {
         "public": report("Cryptocurrency and laundering", Status.PUBLISHED),
         "draft": report("Encrypted phones in county lines", Status.DRAFT),
@@ -300,6 +305,15 @@ def test_an_edit_through_one_server_shows_on_the_next_request_to_the_other(topol
         server=0,
     )
     assert signed_in.status == 302, page.decode()[:3000]
+    # Production's second step: the admin asks for the authenticator's code first.
+    asked, form = curator.get("/admin/reports/report/", server=0)
+    assert asked.status == 302 and "/admin/two-factor/" in asked.headers["Location"]
+    _, form = curator.get(asked.headers["Location"], server=0)
+    code = f"{totp(bytes.fromhex(TOTP_KEY)):06d}"
+    verified, page = curator.post(
+        asked.headers["Location"], {"csrfmiddlewaretoken": csrf_token(form), "code": code}, server=0
+    )
+    assert verified.status == 302, page.decode()[:3000]
     _, changelist = curator.get("/admin/reports/report/", server=0)
     response, _ = curator.post(
         "/admin/reports/report/",

@@ -12,7 +12,7 @@ from django.core.cache.backends.base import CacheKeyWarning
 from django.http import HttpResponse, HttpResponseNotFound, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.test import Client
-from django.urls import path
+from django.urls import include, path
 from django.views.decorators.cache import cache_control
 
 from publishing.models import ContentVersion, Status
@@ -68,6 +68,7 @@ admin_site = admin.AdminSite(name="admin")
 admin_site.register(Report, PublishingReportAdmin)
 
 urlpatterns = [
+    path("admin/", include("staff.urls")),  # the admin's two-factor step
     path("admin/", admin_site.urls),
     path("reports/", report_list),
     path("reports/<slug:slug>/", report_detail),

@@ -4,7 +4,7 @@ Runs on top of the seeded content (``seed_empac``): demo reports are spread over
 existing themes, organisations and people, plus demo researchers made here. Every
 demo report says in its provenance that it is synthetic, so curators can find them.
 Rows are written in bulk in one transaction, which sends no signals, so the command
-indexes what it made for search and retires cached pages itself when it is done.
+indexes what it made for search and invalidates the page cache itself when it is done.
 """
 
 import datetime

@@ -1,0 +1,175 @@
+"""The admin's view of content history (django-simple-history): versions, compare, revert.
+
+``HistoryAdmin`` adds to simple-history's admin: the history page lists each version
+with the names of the fields it changed (not whole texts), two versions are compared
+side by side, and a revert restores what a curator wrote, never the item's state
+(draft, published…) nor what was computed from its file, which stay as they are now.
+"""
+
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Publishable
+
+# What a revert of a Publishable never takes from the old version: the state is the
+# workflow's to change (a knowledge gap's own "status" is content, and is reverted).
+# Nor the schedule, nor a release decision: those are editors' decisions, made now.
+STATE_FIELDS = ("status",)
+DECISION_FIELDS = (
+    "status_changed_at",
+    "go_live_at",
+    "expires_at",
+    "cleared_at",
+    "cleared_by",
+    "cleared_note",
+    "pdf_cleared_at",
+    "pdf_cleared_by",
+)
+
+
+def tracked_field_names(model) -> list[str]:
+    history_model = model.history.model
+    return [field.name for field in history_model.tracked_fields]
+
+
+def field_rows(model, older, newer) -> list[dict]:
+    """Each tracked field of two versions of one item, for a side-by-side table."""
+    rows = []
+    for field in model._meta.concrete_fields:
+        if field.name not in tracked_field_names(model) or field.primary_key:
+            continue
+        if field.name in {"created_at", "updated_at"}:
+            continue
+        old_value, new_value = (
+            _display(field, getattr(record, field.attname)) for record in (older, newer)
+        )
+        rows.append(
+            {
+                "label": field.verbose_name,
+                "old": old_value,
+                "new": new_value,
+                "changed": getattr(older, field.attname) != getattr(newer, field.attname),
+            }
+        )
+    return rows
+
+
+def _display(field, value) -> str:
+    if value in (None, ""):
+        return "–"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.is_relation:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else f"#{value} (deleted)"
+    return str(value)
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """For a content model registered with simple-history (history/models.py)."""
+
+    object_history_template = "admin/history/object_history.html"
+    object_history_list_template = "admin/history/object_history_list.html"
+    history_list_per_page = 50
+
+    def get_urls(self):
+        opts = self.model._meta
+        compare = path(
+            "<path:object_id>/history/compare/",
+            self.admin_site.admin_view(self.history_compare_view),
+            name=f"{opts.app_label}_{opts.model_name}_history_compare",
+        )
+        # Before simple-history's own "<id>/history/<version>/", which would take "compare".
+        return [compare, *super().get_urls()]
+
+    def history_compare_view(self, request, object_id):
+        object_id = unquote(object_id)
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404
+        if not self.has_view_history_or_change_history_permission(request, obj):
+            raise PermissionDenied
+        versions = self.model.history.filter(**{self.model._meta.pk.attname: obj.pk})
+        chosen = []
+        for key in ("from", "to"):
+            value = request.GET.get(key, "")
+            if not value.isdigit():
+                messages.warning(request, "Choose two versions to compare.")
+                return self._back_to_history(obj)
+            chosen.append(get_object_or_404(versions, history_id=int(value)))
+        older, newer = sorted(chosen, key=lambda record: record.history_date)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Compare two versions: {obj}",
+            "opts": self.model._meta,
+            "object": obj,
+            "older": older,
+            "newer": newer,
+            "rows": field_rows(self.model, older, newer),
+            "history_url": self._history_url(obj),
+        }
+        return TemplateResponse(request, "admin/history/compare.html", context)
+
+    def _history_url(self, obj) -> str:
+        opts = self.model._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk])
+
+    def _back_to_history(self, obj):
+        return redirect(self._history_url(obj))
+
+    def history_view(self, request, object_id, extra_context=None):
+        opts = self.model._meta
+        context = {
+            "compare_url": reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_history_compare", args=[object_id]
+            ),
+            **(extra_context or {}),
+        }
+        return super().history_view(request, object_id, extra_context=context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Marks the save that follows as a revert (save_model reads it).
+        request._history_revert_version = version_id
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        version_id = getattr(request, "_history_revert_version", None)
+        if version_id is not None and obj.pk is not None:
+            current = type(obj)._default_manager.get(pk=obj.pk)
+            keep_as_now(obj, current)
+            obj._change_reason = f"Reverted to version {version_id}"
+            super().save_model(request, obj, form, change)
+            self.after_revert(request, obj, current)
+            return
+        super().save_model(request, obj, form, change)
+
+    def after_revert(self, request, obj, before) -> None:
+        """Hook for the review workflow: what a revert does to the item's state.
+
+        "A revert of something public goes back through review unless an editor does it."
+        Until the workflow's states exist (review states being built separately), a
+        revert keeps the state the item had before it, public or not; the workflow
+        overrides this to send a curator's revert of a public item back to review.
+        """
+        self.message_user(
+            request,
+            f"Reverted “{obj}” to an earlier version; its state stays "
+            f"“{obj.get_status_display() if hasattr(obj, 'get_status_display') else 'as it was'}”.",
+            messages.SUCCESS,
+        )
+
+
+def keep_as_now(obj, current) -> None:
+    """On ``obj`` (an old version about to be saved), put back what a revert never changes:
+    fields history does not keep (a report's PDF text) and the state fields."""
+    tracked = set(tracked_field_names(type(obj)))
+    state = STATE_FIELDS if isinstance(obj, Publishable) else ()
+    for field in type(obj)._meta.concrete_fields:
+        if field.name not in tracked or field.name in state or field.name in DECISION_FIELDS:
+            setattr(obj, field.attname, getattr(current, field.attname))

@@ -1,0 +1,162 @@
+"""What waits for staff, on the admin home: a few counts, each one query, and links.
+
+Registrations to follow up; content not yet public (in review where the workflow has
+that state, drafts until then); items scheduled to go live, where a model has a go-live
+time; sign-in locks in force. Queries are a fixed number, however many rows there are.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
+from django.apps import apps
+from django.conf import settings
+from django.db.models import Count, Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from involvement.models import InterestRegistration
+from publishing.models import Publishable
+
+from . import twofactor
+
+# Names a go-live time may have on a Publishable (the workflow's scheduling adds one).
+GO_LIVE_FIELDS = ("go_live_at", "publish_at", "live_from", "scheduled_for")
+# Names of a Publishable state that means "waiting for an editor".
+REVIEW_STATES = ("in_review", "review")
+OLDEST_SHOWN = 5
+
+
+@dataclass
+class Line:
+    label: str
+    count: int
+    url: str = ""
+
+
+@dataclass
+class Section:
+    title: str
+    lines: list[Line] = field(default_factory=list)
+    note: str = ""
+    items: list = field(default_factory=list)
+
+
+def _changelist(model, query: str = "") -> str:
+    opts = model._meta
+    try:
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    except NoReverseMatch:
+        return ""
+    return f"{url}?{query}" if query else url
+
+
+def _can_view(user, model) -> bool:
+    opts = model._meta
+    return user.has_perm(f"{opts.app_label}.view_{opts.model_name}") or user.has_perm(
+        f"{opts.app_label}.change_{opts.model_name}"
+    )
+
+
+def registrations(user) -> Section | None:
+    model = InterestRegistration
+    if not _can_view(user, model):
+        return None
+    Status = model.Status
+    counts = model.objects.aggregate(
+        new=Count("pk", filter=Q(status=Status.NEW)),
+        contacted=Count("pk", filter=Q(status=Status.CONTACTED)),
+    )
+    oldest = list(
+        model.objects.filter(status=Status.NEW)
+        .order_by("created_at")
+        .only("pk", "name", "created_at")[:OLDEST_SHOWN]
+    )
+    return Section(
+        "Registrations to follow up",
+        [
+            Line("New, not yet contacted", counts["new"], _changelist(model, "status__exact=new")),
+            Line(
+                "Contacted, not yet matched or closed",
+                counts["contacted"],
+                _changelist(model, "status__exact=contacted"),
+            ),
+        ],
+        items=oldest,
+    )
+
+
+def _publishables():
+    return [
+        model
+        for model in apps.get_models()
+        if issubclass(model, Publishable) and not model._meta.abstract
+    ]
+
+
+def waiting(user) -> Section:
+    lines = []
+    review_state = None
+    for model in _publishables():
+        status_field = model._meta.get_field("status")
+        choices = {value for value, _ in status_field.flatchoices}
+        review_state = next((state for state in REVIEW_STATES if state in choices), None)
+        if not _can_view(user, model):
+            continue
+        state = review_state or "draft"
+        count = model.objects.filter(status=state).count()
+        lines.append(
+            Line(
+                str(model._meta.verbose_name_plural).capitalize(),
+                count,
+                _changelist(model, f"status__exact={state}"),
+            )
+        )
+    if review_state:
+        return Section("Waiting for review", lines)
+    return Section(
+        "Not yet public (drafts)",
+        lines,
+        note="Items sent for review will show here once the review workflow is in place.",
+    )
+
+
+def scheduled(user, *, now=None) -> Section | None:
+    now = now or timezone.now()
+    lines = []
+    for model in _publishables():
+        names = {f.name for f in model._meta.get_fields()}
+        go_live = next((name for name in GO_LIVE_FIELDS if name in names), None)
+        if go_live is None or not _can_view(user, model):
+            continue
+        count = model.objects.filter(**{f"{go_live}__gt": now}).count()
+        lines.append(
+            Line(str(model._meta.verbose_name_plural).capitalize(), count, _changelist(model))
+        )
+    if not lines:
+        return None
+    return Section("Scheduled to go live", lines)
+
+
+def locks(user, *, now=None) -> Section | None:
+    if not user.has_perm("axes.view_accessattempt"):
+        return None
+    now = now or timezone.now()
+    cool_off = get_cool_off() or datetime.timedelta(days=36500)
+    count = AccessAttempt.objects.filter(
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=now - cool_off
+    ).count()
+    return Section(
+        "Sign-in",
+        [Line("Usernames or addresses locked out now", count, _changelist(AccessAttempt))],
+    )
+
+
+def dashboard(user) -> dict:
+    sections = [registrations(user), waiting(user), scheduled(user), locks(user)]
+    return {
+        "sections": [section for section in sections if section is not None],
+        "two_factor_on": twofactor.has_two_factor(user),
+        "two_factor_required": settings.EMPAC_REQUIRE_TWO_FACTOR,
+    }
