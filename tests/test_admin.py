@@ -123,12 +123,15 @@ def person_form(person=None, **fields):
         "slug": "ada-example",
         "organisation": "",
         "biography": "",
-        "status": Status.PUBLISHED,
+        # A curator adds drafts; publishing is an editor's move (publishing.workflow).
+        "status": Status.DRAFT,
         **inline_management("roles"),
         **inline_management(PROVENANCE),
     }
     if person is not None:
-        data.update(name=person.name, slug=person.slug, honorific=person.honorific)
+        data.update(
+            name=person.name, slug=person.slug, honorific=person.honorific, status=person.status
+        )
     data.update(fields)
     return data
 
