@@ -203,7 +203,7 @@ class ReportSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ReportFileSerializer(allow_null=True))
     def get_file(self, report):
-        if not report.pdf:
+        if not report.has_public_pdf:
             return None
         url = self.context["request"].build_absolute_uri(report.get_pdf_url())
         return {"url": url, "content_type": "application/pdf", "size": report.pdf_size}

@@ -17,6 +17,16 @@ urlpatterns = [
     ),
     path("people/", views.PersonListView.as_view(), name="person-list"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person-detail"),
+    path(
+        "partners/<slug:slug>/preview/",
+        views.OrganisationDetailView.as_view(preview=True),
+        name="organisation-preview",
+    ),
+    path(
+        "people/<slug:slug>/preview/",
+        views.PersonDetailView.as_view(preview=True),
+        name="person-preview",
+    ),
     path("about/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
     path(
         "accessibility/",

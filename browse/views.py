@@ -21,6 +21,7 @@ from collaboration.models import Organisation, Person, Role, Theme
 from publishing.pagination import LargeListPaginator
 from publishing.provenance import with_inferences
 from publishing.versioning import content_cached
+from publishing.views import PublicItemMixin
 from reports.items import published_items_by_key, report_items
 from reports.models import (
     RELATED_REPORTS_LIMIT,
@@ -72,8 +73,10 @@ class ThemeListView(ListView):
         )
 
 
-class ThemeDetailView(ListView):
+class ThemeDetailView(PublicItemMixin, ListView):
     """A theme and its reports, newest first, a page at a time (?page=)."""
+
+    item_model = Theme  # a withdrawn theme's address answers 410; no preview (yet)
 
     template_name = "browse/theme_detail.html"
     context_object_name = "reports"
@@ -176,14 +179,15 @@ def other_people_by_organisation(limit: int = PEOPLE_ON_PARTNER_LIST) -> dict:
     return found
 
 
-class OrganisationDetailView(DetailView):
+class OrganisationDetailView(PublicItemMixin, DetailView):
     """An organisation, its roles, its people a page at a time (?page=), its newest reports."""
 
     template_name = "browse/organisation_detail.html"
     context_object_name = "organisation"
+    item_model = Organisation
 
     def get_queryset(self):
-        return with_inferences(Organisation.objects.published(), "name", "short_name")
+        return with_inferences(self.visible(Organisation.objects), "name", "short_name")
 
     def get_context_data(self, **kwargs):
         organisation = self.object
@@ -241,12 +245,13 @@ class PersonListView(ListView):
         )
 
 
-class PersonDetailView(DetailView):
+class PersonDetailView(PublicItemMixin, DetailView):
     template_name = "browse/person_detail.html"
     context_object_name = "person"
+    item_model = Person
 
     def get_queryset(self):
-        people = with_inferences(Person.objects.published(), "organisation")
+        people = with_inferences(self.visible(Person.objects), "organisation")
         return people.select_related("organisation")
 
     def get_context_data(self, **kwargs):

@@ -96,6 +96,9 @@ class Organisation(Sourced, PublicContact, Publishable):
     def get_absolute_url(self) -> str:
         return reverse("browse:organisation-detail", kwargs={"slug": self.slug})
 
+    def get_preview_url(self) -> str:
+        return reverse("browse:organisation-preview", kwargs={"slug": self.slug})
+
 
 class Person(Sourced, PublicContact, Publishable):
     honorific = models.CharField(
@@ -125,6 +128,9 @@ class Person(Sourced, PublicContact, Publishable):
 
     def get_absolute_url(self) -> str:
         return reverse("browse:person-detail", kwargs={"slug": self.slug})
+
+    def get_preview_url(self) -> str:
+        return reverse("browse:person-preview", kwargs={"slug": self.slug})
 
     @property
     def display_name(self) -> str:

@@ -17,11 +17,14 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 
-from publishing.models import Provenance
+from publishing.models import Marked, Marking, Provenance, Status
 from publishing.versioning import bump_content_version
 
 from .files import EMPAC, KINDS, Content, Entry, SeedError, read, related_model
 from .models import SeedRecord
+
+# Who cleared seeded content for public release, as its clearance records it.
+SEEDED_CLEARANCE = "seed/migration"
 
 __all__ = ["EMPAC", "SeedError", "SeedResult", "load"]
 
@@ -181,6 +184,7 @@ class _Seeder:
             return None, False
 
         obj = model(**fields)
+        cleared_as_seeded(obj)
         self.validate(obj, entry)
         obj.save()
         as_seeded = {f.attname: _plain(v) for f, v in self._fields(model, fields)}
@@ -252,3 +256,17 @@ def load(folder: Path = EMPAC, *, restore: bool = False) -> SeedResult:
             # Invalidate cached public pages in the same transaction as the new content.
             bump_content_version()
     return result
+
+
+def cleared_as_seeded(obj) -> None:
+    """Content loaded as public is OFFICIAL and recorded as cleared by the seed, now.
+
+    The data files hold only what the collaboration's own public posts and reports say.
+    """
+    if not isinstance(obj, Marked) or obj.marking != Marking.OFFICIAL:
+        return
+    if getattr(obj, "status", Status.PUBLISHED) != Status.PUBLISHED:
+        return
+    obj.clear_for_release(note=SEEDED_CLEARANCE)
+    if hasattr(obj, "pdf_cleared_at"):
+        obj.pdf_cleared_at = obj.cleared_at

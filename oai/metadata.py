@@ -26,10 +26,10 @@ def report_elements(report, absolute) -> list[tuple[str, str]]:
     if report.published_on:
         elements.append(("date", report.date_iso))
     elements += [("type", "Text"), ("type", report.get_kind_display())]
-    if report.pdf:
+    if report.has_public_pdf:
         elements.append(("format", "application/pdf"))
     elements.append(("identifier", absolute(report.get_absolute_url())))
-    if report.pdf:
+    if report.has_public_pdf:
         elements.append(("identifier", absolute(report.get_pdf_url())))
     if report.source_url:
         elements.append(("source", report.source_url))

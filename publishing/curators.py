@@ -1,7 +1,9 @@
-"""The Curators group: every permission of the curated apps, never those of user accounts.
+"""The Curators and Editors groups.
 
-Which apps are curated is a setting (``CURATED_APPS``), so this bottom app names none
-of the apps above it.
+Curators hold every permission of the curated apps except the editors' own (publishing,
+withdrawing: ``publishing.workflow``), never those of user accounts. Editors hold the
+same and the editors' permissions too. Which apps are curated is a setting
+(``CURATED_APPS``), so this bottom app names none of the apps above it.
 """
 
 import sys
@@ -9,9 +11,14 @@ import sys
 from django.apps import apps as global_apps
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, router
+from django.db.models import Q
 from django.db.models.signals import post_migrate
 
 CURATORS_GROUP = "Curators"
+EDITORS_GROUP = "Editors"
+PUBLISH_PERMISSION = "publishing.publish_content"
+# Permissions only editors hold, as (app label, codename).
+EDITOR_PERMISSIONS = (tuple(PUBLISH_PERMISSION.split(".")),)
 
 
 def curated_apps() -> tuple[str, ...]:
@@ -22,9 +29,11 @@ def curated_apps() -> tuple[str, ...]:
 def grant_curator_permissions(
     app_labels=None, *, using: str = DEFAULT_DB_ALIAS, apps=global_apps
 ) -> int:
-    """Give the Curators group every permission of the curated apps it lacks; return how many.
+    """Give the groups every permission of the curated apps they lack; return how many.
 
-    Only adds: a permission of any other app is never granted, and none is taken away.
+    Curators never get the editors' permissions; Editors get those too. Only adds: a
+    permission of any other app is never granted, and none is taken away (except an
+    editors' permission found in the Curators group, which is removed).
     """
     try:
         Group = apps.get_model("auth", "Group")
@@ -35,15 +44,23 @@ def grant_curator_permissions(
         return 0
     curated = curated_apps()
     labels = [label for label in (app_labels or curated) if label in curated]
-    group, _ = Group.objects.using(using).get_or_create(name=CURATORS_GROUP)
-    missing = list(
-        Permission.objects.using(using)
-        .filter(content_type__app_label__in=labels)
-        .exclude(group=group)
-        .values_list("pk", flat=True)
-    )
-    group.permissions.add(*missing)
-    return len(missing)
+    permissions = Permission.objects.using(using)
+    editors_only = Q()
+    for app_label, codename in EDITOR_PERMISSIONS:
+        editors_only |= Q(content_type__app_label=app_label, codename=codename)
+    curated = permissions.filter(content_type__app_label__in=labels)
+    granted = 0
+    curators, _ = Group.objects.using(using).get_or_create(name=CURATORS_GROUP)
+    editors, _ = Group.objects.using(using).get_or_create(name=EDITORS_GROUP)
+    curators.permissions.remove(*permissions.filter(editors_only))
+    for group, wanted in (
+        (curators, curated.exclude(editors_only)),
+        (editors, curated | permissions.filter(editors_only)),
+    ):
+        missing = list(wanted.exclude(group=group).values_list("pk", flat=True))
+        group.permissions.add(*missing)
+        granted += len(missing)
+    return granted
 
 
 def _grant_after_migrate(sender, app_config, using=DEFAULT_DB_ALIAS, apps=global_apps, **kwargs):
@@ -55,7 +72,8 @@ def _grant_after_migrate(sender, app_config, using=DEFAULT_DB_ALIAS, apps=global
     if granted and kwargs.get("verbosity", 1) >= 2:
         stdout = kwargs.get("stdout") or sys.stdout
         stdout.write(
-            f"Gave the {CURATORS_GROUP} group {granted} {app_config.label} permission(s).\n"
+            f"Gave the {CURATORS_GROUP} and {EDITORS_GROUP} groups {granted} "
+            f"{app_config.label} permission(s).\n"
         )
 
 

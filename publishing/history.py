@@ -19,7 +19,18 @@ from .models import Publishable
 
 # What a revert of a Publishable never takes from the old version: the state is the
 # workflow's to change (a knowledge gap's own "status" is content, and is reverted).
+# Nor the schedule, nor a release decision: those are editors' decisions, made now.
 STATE_FIELDS = ("status",)
+DECISION_FIELDS = (
+    "status_changed_at",
+    "go_live_at",
+    "expires_at",
+    "cleared_at",
+    "cleared_by",
+    "cleared_note",
+    "pdf_cleared_at",
+    "pdf_cleared_by",
+)
 
 
 def tracked_field_names(model) -> list[str]:
@@ -160,5 +171,5 @@ def keep_as_now(obj, current) -> None:
     tracked = set(tracked_field_names(type(obj)))
     state = STATE_FIELDS if isinstance(obj, Publishable) else ()
     for field in type(obj)._meta.concrete_fields:
-        if field.name not in tracked or field.name in state:
+        if field.name not in tracked or field.name in state or field.name in DECISION_FIELDS:
             setattr(obj, field.attname, getattr(current, field.attname))

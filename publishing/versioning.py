@@ -8,24 +8,35 @@ derived from content and cached under a key that includes the value (whole pages
 never stale: the moment a change commits, every worker on every server looks for new
 keys, and old entries are never read again and age out.
 
+Scheduled publishing changes what is public with no write at all: an item goes live or
+expires by the clock. So the row also holds when the next such change falls
+(``next_change``, computed whenever a publishable item is saved or deleted); the first
+request after it gives the version a new value and computes the one after, so no page
+is served from the cache past a scheduled change it depends on.
+
 The value is random rather than a count so that it names one state of the content:
 after a backup is restored, a count would climb back through numbers this worker
 already used for other content, while a random value never comes round again.
 Reading it costs one primary-key query per request.
 """
 
+import datetime
 import hashlib
 import secrets
 import threading
 from contextlib import contextmanager
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Min, Q
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils import timezone
 
-from .models import ContentVersion
+from . import clock
+from .models import ContentVersion, Publishable, Status
+from .signals import schedule_passed
 
 VERSION_ROW = 1
 _MISSING = object()
@@ -39,33 +50,88 @@ def _new_version() -> int:
     return secrets.randbelow(2**63 - 1) + 1
 
 
-def bump_content_version(*, using: str = DEFAULT_DB_ALIAS) -> None:
+def publishable_models():
+    return [
+        model
+        for model in apps.get_models()
+        if issubclass(model, Publishable)
+        and model._meta.app_label in settings.PAGE_CACHE_CONTENT_APPS
+    ]
+
+
+def next_scheduled_change(*, using: str = DEFAULT_DB_ALIAS) -> float | None:
+    """When the next go-live or expiry of a published item falls (Unix seconds), or None.
+
+    One query per publishable model, on the indexed go-live and expiry columns.
+    """
+    now = clock.now()
+    found = []
+    for model in publishable_models():
+        soonest = (
+            model._default_manager.using(using)
+            .filter(Q(go_live_at__gt=now) | Q(expires_at__gt=now), status=Status.PUBLISHED)
+            .aggregate(
+                go_live=Min("go_live_at", filter=Q(go_live_at__gt=now)),
+                expiry=Min("expires_at", filter=Q(expires_at__gt=now)),
+            )
+        )
+        found += [moment for moment in soonest.values() if moment is not None]
+    return min(found).timestamp() if found else None
+
+
+def bump_content_version(*, using: str = DEFAULT_DB_ALIAS, schedule_changed: bool = True) -> None:
     """Invalidate everything cached from content; call after writes that send no signals.
 
     For bulk_create() and update(). One UPDATE on the writer's connection, so it
-    commits or rolls back with the change.
+    commits or rolls back with the change; with ``schedule_changed`` (a publishable item
+    may have changed) the next scheduled change is computed again too.
     """
+    values = {"version": _new_version()}
+    if schedule_changed:
+        values["next_change"] = next_scheduled_change(using=using)
     versions = ContentVersion.objects.using(using)
-    if versions.filter(pk=VERSION_ROW).update(version=_new_version()):
+    if versions.filter(pk=VERSION_ROW).update(**values):
         return
     # The migration makes the row; a flushed database (as in tests) needs it again.
-    versions.update_or_create(pk=VERSION_ROW, defaults={"version": _new_version()})
+    versions.update_or_create(pk=VERSION_ROW, defaults=values)
 
 
-def current_content_version(*, using: str = DEFAULT_DB_ALIAS) -> int:
+def _read_version(using: str) -> tuple[int, float | None]:
     connection = connections[using]
     table = connection.ops.quote_name(ContentVersion._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT version FROM {table} WHERE id = %s", [VERSION_ROW])
+        cursor.execute(f"SELECT version, next_change FROM {table} WHERE id = %s", [VERSION_ROW])
         row = cursor.fetchone()
-    return row[0] if row else 0
+    return (row[0], row[1]) if row else (0, None)
+
+
+def current_content_version(*, using: str = DEFAULT_DB_ALIAS) -> int:
+    """The content version now; past a scheduled change, a new one (see the module doc)."""
+    version, next_change = _read_version(using)
+    if next_change is not None and next_change <= clock.now().timestamp():
+        # Only the first worker to see the change writes; the others read what it wrote.
+        new = _new_version()
+        if (
+            ContentVersion.objects.using(using)
+            .filter(pk=VERSION_ROW, version=version)
+            .update(version=new, next_change=next_scheduled_change(using=using))
+        ):
+            schedule_passed.send(
+                sender=ContentVersion,
+                since=datetime.datetime.fromtimestamp(next_change, tz=datetime.UTC),
+                until=clock.now(),
+                using=using,
+            )
+            return new
+        version, _ = _read_version(using)
+    return version
 
 
 def content_now(version: int | None = None) -> str:
     """The content version and today's date: pages say which roles are current."""
     if version is None:
         version = current_content_version()
-    return f"{version}:{timezone.localdate()}"
+    return f"{version}:{timezone.localdate(clock.now())}"
 
 
 @contextmanager
@@ -127,20 +193,22 @@ def _shows_on_public_pages(model) -> bool:
 
 def _content_saved_or_deleted(sender, using=DEFAULT_DB_ALIAS, **kwargs):
     if _shows_on_public_pages(sender):
-        bump_content_version(using=using)
+        bump_content_version(using=using, schedule_changed=issubclass(sender, Publishable))
 
 
 def _content_relinked(sender, action, using=DEFAULT_DB_ALIAS, **kwargs):
     # The sender is the through model, which lives in the app that declares the field.
     if action.startswith("post_") and _shows_on_public_pages(sender):
-        bump_content_version(using=using)
+        bump_content_version(using=using, schedule_changed=False)
 
 
 def _migrated(sender, using=DEFAULT_DB_ALIAS, **kwargs):
     # Data migrations change content too; a database flush (tests) also ends here.
     table = ContentVersion._meta.db_table
     if table in connections[using].introspection.table_names():
-        bump_content_version(using=using)
+        # The schedule is left as it was: mid-way through migrating, not every
+        # publishable table need have its schedule columns yet.
+        bump_content_version(using=using, schedule_changed=False)
 
 
 def connect_signals(app_config) -> None:

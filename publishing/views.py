@@ -1,9 +1,14 @@
 import sys
 
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpResponse, HttpResponseRedirect, HttpResponseServerError
+from django.http import Http404, HttpResponse, HttpResponseRedirect, HttpResponseServerError
+from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
@@ -65,3 +70,64 @@ def _is_unavailable(error) -> bool:
 def favicon(request):
     """For browsers and tools that ask for /favicon.ico whatever the page links to."""
     return HttpResponseRedirect(static("favicon.svg"))
+
+
+def may_preview(user, model) -> bool:
+    """Signed-in staff who may view this kind of item see it before it is public."""
+    opts = model._meta
+    return (
+        user.is_authenticated
+        and user.is_staff
+        and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+    )
+
+
+def gone_response(request, obj):
+    """410 Gone for an item that was public: what it was and when it went, nothing of it."""
+    response = render(
+        request,
+        "publishing/gone.html",
+        {"kind": obj._meta.verbose_name, "since": obj.gone_since},
+        status=410,
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+class PublicItemMixin:
+    """For the public page of one Publishable item, found by ``slug``.
+
+    Gives the page a staff-only preview (``as_view(preview=True)``): the same page, the
+    item shown whatever its state, marked "Preview – not public", never cached and
+    never indexed. A withdrawn or expired item's address answers 410 Gone. The view
+    reads the item through ``self.visible(Model.objects)``.
+    """
+
+    preview = False
+    item_model = None
+
+    def visible(self, manager):
+        return manager.all() if self.preview else manager.published()
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.preview and not may_preview(request.user, self.item_model):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+            raise PermissionDenied("Previews are for staff who may view this content.")
+        try:
+            response = super().dispatch(request, *args, **kwargs)
+        except Http404:
+            if self.preview:
+                raise
+            gone = self.item_model.objects.gone().filter(slug=kwargs.get("slug")).first()
+            if gone is None:
+                raise
+            return gone_response(request, gone)
+        if self.preview:
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+            response["X-Robots-Tag"] = "noindex"
+        return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(preview=self.preview, **kwargs)

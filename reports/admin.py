@@ -7,11 +7,20 @@ from django.db.models.functions import Coalesce
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.template.defaultfilters import filesizeformat
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
-from publishing.admin import InferenceFilter, ProvenanceInline, PublishableAdmin
+from publishing.admin import (
+    InferenceFilter,
+    MarkedAdmin,
+    MarkingMixin,
+    ProvenanceInline,
+    WorkflowInlineMixin,
+    describe_release,
+)
 from publishing.history import HistoryAdmin
 from publishing.markdown import FORMATTING_HINT, render_markdown
+from publishing.models import Marking
 
 from .forms import RecommendationFormSet
 from .models import (
@@ -82,18 +91,20 @@ class AlignmentRowInline(admin.TabularInline):
 
 
 @admin.register(Report)
-class ReportAdmin(PublishableAdmin):
+class ReportAdmin(MarkedAdmin):
     list_display = [
         "title",
         "kind",
         "date_shown",
         "primary_theme",
         "status",
+        "marking",
         "pdf_file_size",
         "updated_at",
     ]
     list_filter = [
         "status",
+        "marking",
         "kind",
         PublishedYearFilter,
         ("themes", admin.RelatedOnlyFieldListFilter),
@@ -107,17 +118,32 @@ class ReportAdmin(PublishableAdmin):
     readonly_fields = [
         "pdf_file_size",
         "pdf_text_note",
+        "pdf_release",
         "body_preview",
         "created_at",
         "updated_at",
     ]
     inlines = [RecommendationInline, AlignmentRowInline, ProvenanceInline]
+    actions = [*MarkedAdmin.actions, "clear_file_for_release"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "status"]}),
+        ("Handling", {"fields": [("marking", "marking_descriptor"), "release"]}),
         ("Date", {"fields": [("published_on", "date_precision")]}),
         ("Themes and tags", {"fields": ["primary_theme", "themes", "tags"]}),
         ("Content", {"fields": ["summary", "body", "body_preview"]}),
-        ("Document", {"fields": ["pdf", "pdf_file_size", "pdf_text_note", "source_url"]}),
+        (
+            "Document",
+            {
+                "fields": [
+                    "pdf",
+                    ("pdf_marking", "pdf_marking_descriptor"),
+                    "pdf_release",
+                    "pdf_file_size",
+                    "pdf_text_note",
+                    "source_url",
+                ]
+            },
+        ),
         ("People and organisations", {"fields": ["authors", "organisations"]}),
         ("Related", {"fields": ["listed_reports", "provenance"]}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
@@ -167,6 +193,32 @@ class ReportAdmin(PublishableAdmin):
     def pdf_file_size(self, obj) -> str:
         return filesizeformat(obj.pdf_size) if obj.pdf_size is not None else "–"
 
+    @admin.display(description="file cleared for public release")
+    def pdf_release(self, obj) -> str:
+        if obj.pdf_cleared_at is None:
+            return "Not cleared: only signed-in staff can download the file"
+        who = obj.pdf_cleared_by.get_username() if obj.pdf_cleared_by else "seed/migration"
+        return f"By {who}, {obj.pdf_cleared_at:%d %b %Y %H:%M} (UTC)"
+
+    @admin.action(
+        description="Clear the files of selected reports for public release",
+        permissions=["publish"],
+    )
+    def clear_file_for_release(self, request, queryset):
+        cleared = 0
+        for report in queryset.exclude(pdf=""):
+            if report.pdf_marking != Marking.OFFICIAL:
+                continue
+            report.pdf_cleared_at, report.pdf_cleared_by = timezone.now(), request.user
+            report.save(update_fields=["pdf_cleared_at", "pdf_cleared_by", "updated_at"])
+            cleared += 1
+        self.message_user(
+            request,
+            f"{cleared} file(s) cleared for public release by you, now. Files marked "
+            "OFFICIAL-SENSITIVE are never cleared.",
+            messages.SUCCESS if cleared else messages.WARNING,
+        )
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if "pdf" in form.changed_data and obj.pdf and not obj.pdf_text:
@@ -193,15 +245,21 @@ class ComparisonRowInline(admin.StackedInline):
     fields = ["position", "dimension", ("first_side_items", "second_side_items")]
 
 
-class KnowledgeGapInline(admin.StackedInline):
+class KnowledgeGapInline(MarkingMixin, admin.StackedInline):
     model = KnowledgeGap
     extra = 0
-    fields = [("position", "status"), "question", "detail", "theme"]
+    fields = [
+        ("position", "status"),
+        ("marking", "marking_descriptor"),
+        "question",
+        "detail",
+        "theme",
+    ]
     autocomplete_fields = ["theme"]
 
 
 @admin.register(GapAnalysis)
-class GapAnalysisAdmin(PublishableAdmin):
+class GapAnalysisAdmin(MarkedAdmin):
     list_display = [
         "title",
         "report",
@@ -224,6 +282,7 @@ class GapAnalysisAdmin(PublishableAdmin):
     inlines = [ComparisonRowInline, KnowledgeGapInline, ProvenanceInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "report", "themes"]}),
+        ("Handling", {"fields": [("marking", "marking_descriptor"), "release"]}),
         ("Summary", {"fields": ["summary"]}),
         ("Comparison table", {"fields": ["table_caption", ("first_side", "second_side")]}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
@@ -240,6 +299,13 @@ class GapAnalysisAdmin(PublishableAdmin):
             .values("count")
         )
         return super().get_queryset(request).annotate(gap_count=Coalesce(Subquery(gaps), 0))
+
+    def clear(self, obj, user) -> None:
+        # Its OFFICIAL knowledge gaps are released with it: they show on its page.
+        super().clear(obj, user)
+        for gap in obj.knowledge_gaps.filter(marking=Marking.OFFICIAL, cleared_at=None):
+            gap.clear_for_release(user)
+            gap.save(update_fields=["cleared_at", "cleared_by", "cleared_note", "updated_at"])
 
     @admin.display(boolean=True, description="On the site")
     def on_the_site(self, obj) -> bool:
@@ -267,10 +333,11 @@ class GapAnalysisAdmin(PublishableAdmin):
 
 
 @admin.register(KnowledgeGap)
-class KnowledgeGapAdmin(HistoryAdmin):
+class KnowledgeGapAdmin(MarkingMixin, HistoryAdmin):
     """The gap list on its own, so curators can work down the open questions."""
 
-    list_display = ["question", "analysis", "report", "theme", "status", "updated_at"]
+    list_display = ["question", "analysis", "report", "theme", "status", "marking", "updated_at"]
+    actions = ["clear_for_release"]
     list_editable = ["status"]
     list_filter = [
         "status",
@@ -282,7 +349,7 @@ class KnowledgeGapAdmin(HistoryAdmin):
     search_fields = ["question", "detail", "analysis__title", "report__title"]
     autocomplete_fields = ["analysis", "report", "theme", "answered_by"]
     list_select_related = ["analysis", "report", "theme"]
-    readonly_fields = ["created_at", "status_changed_at", "updated_at"]
+    readonly_fields = ["created_at", "status_changed_at", "updated_at", "release"]
     fieldsets = [
         (None, {"fields": [("analysis", "report"), "position", "question", "detail", "theme"]}),
         ("Status", {"fields": ["status", "raised_on", ("created_at", "status_changed_at")]}),
@@ -293,12 +360,29 @@ class KnowledgeGapAdmin(HistoryAdmin):
                 "description": "For an answered gap: what answers it. Public pages say so.",
             },
         ),
+        ("Handling", {"fields": [("marking", "marking_descriptor"), "release"]}),
         (None, {"fields": ["updated_at"]}),
     ]
+
+    @admin.display(description="cleared for public release")
+    def release(self, obj) -> str:
+        return describe_release(obj)
+
+    @admin.action(
+        description="Clear selected knowledge gaps for public release", permissions=["publish"]
+    )
+    def clear_for_release(self, request, queryset):
+        cleared = 0
+        for gap in queryset.filter(marking=Marking.OFFICIAL):
+            gap.clear_for_release(request.user)
+            gap.save(update_fields=["cleared_at", "cleared_by", "cleared_note", "updated_at"])
+            cleared += 1
+        self.message_user(request, f"{cleared} knowledge gap(s) cleared for public release.")
+
     inlines = [ProvenanceInline]
 
 
-class RecommendationUpdateInline(admin.StackedInline):
+class RecommendationUpdateInline(WorkflowInlineMixin, admin.StackedInline):
     model = RecommendationUpdate
     extra = 0
     fields = [
@@ -309,7 +393,6 @@ class RecommendationUpdateInline(admin.StackedInline):
         "evidence_download",
     ]
     readonly_fields = ["evidence_download"]
-    formfield_overrides = PublishableAdmin.formfield_overrides
     verbose_name_plural = "progress updates (drafts show nowhere until published)"
 
     @admin.display(description="evidence file as readers get it")

@@ -48,7 +48,7 @@ def person_name(person) -> dict:
 
 def date_parts(report) -> list[int]:
     day = report.published_on
-    if day is None:
+    if day is None or report.date_precision == "undated":
         return []
     parts = {"year": [day.year], "month": [day.year, day.month]}
     return parts.get(report.date_precision, [day.year, day.month, day.day])

@@ -19,8 +19,10 @@ allows one writer at a time anyway.
 """
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+
+from publishing.signals import schedule_passed
 
 from .models import Report, ThemeReportCount, published_one
 
@@ -107,11 +109,23 @@ def recount_report(report, *, using: str = "default") -> None:
 
 
 def _report_saved(sender, instance, created, raw=False, using="default", **kwargs):
-    counted_status = instance.__dict__.get("_counted_status")
-    instance._counted_status = instance.status
-    if raw or created or counted_status == instance.status:
+    counted = instance.__dict__.get("_counted_publicity")
+    instance._counted_publicity = instance.publicity()
+    if raw or created or counted == instance._counted_publicity:
         return  # a new report has no links yet; they are counted as they are added
     recount_report(instance, using=using)
+
+
+def _schedule_passed(sender, since, until, using="default", **kwargs):
+    """Reports that went live or expired by the clock: their themes are counted again."""
+    passed = Q(go_live_at__gte=since, go_live_at__lte=until) | Q(
+        expires_at__gte=since, expires_at__lte=until
+    )
+    reports = Report._base_manager.using(using).filter(passed).values("pk")
+    for name in COUNTED:
+        _, through, column = _field(name)
+        rows = through.objects.using(using).filter(report_id__in=reports)
+        recount(name, set(rows.values_list(f"{column}_id", flat=True)), using=using)
 
 
 def _report_deleting(sender, instance, using="default", **kwargs):
@@ -144,6 +158,7 @@ def _relinked(name: str):
 def connect_signals() -> None:
     """Called from ReportsConfig.ready()."""
     post_save.connect(_report_saved, sender=Report, dispatch_uid="report-counts-saved")
+    schedule_passed.connect(_schedule_passed, dispatch_uid="report-counts-schedule")
     pre_delete.connect(_report_deleting, sender=Report, dispatch_uid="report-counts-deleting")
     post_delete.connect(_report_deleted, sender=Report, dispatch_uid="report-counts-deleted")
     for name in COUNTED:

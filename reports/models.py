@@ -10,7 +10,16 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 
 from collaboration.models import Organisation, Person, Theme
-from publishing.models import Publishable, PublishableQuerySet, Sourced
+from publishing.models import (
+    Descriptor,
+    Marked,
+    Marking,
+    Publishable,
+    PublishableQuerySet,
+    Sourced,
+    Status,
+    marking_constraints,
+)
 
 from .citation import FORMATS as CITATION_FORMATS
 from .pdf import read_report_pdf
@@ -36,6 +45,12 @@ def published_one(queryset, field: str) -> Exists:
 
 
 class ReportQuerySet(PublishableQuerySet):
+    def with_public_pdf(self):
+        """Reports whose file the public may have: OFFICIAL and cleared, on a public report."""
+        return self.published().filter(
+            pdf_marking=Marking.OFFICIAL, pdf_marking_descriptor="", pdf_cleared_at__isnull=False
+        )
+
     def for_theme(self, theme):
         return self.filter(themes=theme)
 
@@ -43,7 +58,7 @@ class ReportQuerySet(PublishableQuerySet):
         return self.order_by(models.F("published_on").desc(nulls_last=True), "-id")
 
 
-class Report(Sourced, Publishable):
+class Report(Sourced, Marked, Publishable):
     class Kind(models.TextChoices):
         INTERIM = "interim", "Interim report"
         PROGRESS = "progress", "Progress report"
@@ -54,6 +69,9 @@ class Report(Sourced, Publishable):
         DAY = "day", "Day"
         MONTH = "month", "Month"
         YEAR = "year", "Year"
+        # Said of a report whose sources give no date at all, so that publishing it
+        # undated is a decision, not an oversight.
+        UNDATED = "undated", "Undated (no source gives a date)"
 
     title = models.CharField(max_length=255)
     slug = models.SlugField(max_length=255, unique=True)
@@ -62,7 +80,7 @@ class Report(Sourced, Publishable):
         null=True, blank=True, help_text="Publication date, as precise as the sources allow."
     )
     date_precision = models.CharField(
-        max_length=5,
+        max_length=7,
         choices=DatePrecision.choices,
         default=DatePrecision.DAY,
         help_text="How much of the date is known: a report dated “December 2020” is month.",
@@ -79,6 +97,34 @@ class Report(Sourced, Publishable):
     body = models.TextField(blank=True)
     pdf = models.FileField(
         "PDF file", upload_to="reports/%Y/", blank=True, validators=[validate_pdf]
+    )
+    # The attached file has its own marking and clearance: a public report's file is
+    # public only when the file itself is OFFICIAL and cleared (``has_public_pdf``).
+    pdf_marking = models.CharField(
+        "file marking",
+        max_length=20,
+        choices=Marking.choices,
+        default=Marking.OFFICIAL,
+        db_default=Marking.OFFICIAL,
+    )
+    pdf_marking_descriptor = models.CharField(
+        "file descriptor",
+        max_length=20,
+        choices=Descriptor.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    pdf_cleared_at = models.DateTimeField(
+        "file cleared for public release", null=True, blank=True, editable=False
+    )
+    pdf_cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
     pdf_size = models.PositiveIntegerField(
         null=True, blank=True, editable=False, help_text="Bytes, recorded when the PDF is saved."
@@ -111,6 +157,20 @@ class Report(Sourced, Publishable):
         indexes = [
             models.Index(fields=["status", "-published_on", "-id"], name="report_public_order"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=Status.PUBLISHED)
+                | Q(published_on__isnull=False)
+                | Q(date_precision="undated"),
+                name="report_published_has_date",
+                violation_error_message=(
+                    "A published report needs a date: give its date, or, if no source gives "
+                    "one, choose “Undated” as its precision."
+                ),
+            ),
+            *marking_constraints("report"),
+            *marking_constraints("report", field="pdf_marking", publishable=False),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -121,10 +181,18 @@ class Report(Sourced, Publishable):
     @classmethod
     def from_db(cls, db, field_names, values):
         report = super().from_db(db, field_names, values)
-        # The status as stored: reports.counts recounts when a save changes it.
-        if "status" in report.__dict__:
-            report._counted_status = report.status
+        # Whether it is public as stored: reports.counts recounts when a save changes it.
+        report._counted_publicity = report.publicity()
+        if "pdf_marking" in report.__dict__:
+            report._loaded_pdf_marking = (report.pdf_marking, report.pdf_marking_descriptor)
         return report
+
+    def get_preview_url(self) -> str:
+        return reverse("reports:report-preview", kwargs={"slug": self.slug})
+
+    def publicity(self) -> tuple:
+        """What decides, besides the clock, whether ``.published()`` shows the report."""
+        return tuple(self.__dict__.get(name) for name in ("status", "go_live_at", "expires_at"))
 
     def get_citation_url(self, format_name: str) -> str:
         """Where the citation downloads in one of ``reports.citation.FORMATS``."""
@@ -137,7 +205,19 @@ class Report(Sourced, Publishable):
         """Where the PDF is served: through a view that checks the report is public."""
         return reverse("reports:report-pdf", kwargs={"slug": self.slug})
 
+    @property
+    def has_public_pdf(self) -> bool:
+        """Whether the public may have the file (the report itself being public)."""
+        return bool(self.pdf) and (
+            self.pdf_marking == Marking.OFFICIAL
+            and not self.pdf_marking_descriptor
+            and self.pdf_cleared_at is not None
+        )
+
     def save(self, *args, **kwargs):
+        loaded = getattr(self, "_loaded_pdf_marking", None)
+        if loaded is not None and loaded != (self.pdf_marking, self.pdf_marking_descriptor):
+            self.pdf_cleared_at = self.pdf_cleared_by = None
         if self.pdf:
             try:
                 self.pdf_size = self.pdf.size
@@ -146,6 +226,7 @@ class Report(Sourced, Publishable):
         else:
             self.pdf_size = None
         super().save(*args, **kwargs)
+        self._loaded_pdf_marking = (self.pdf_marking, self.pdf_marking_descriptor)
         if (self.pdf.name or "") != self.pdf_text_source:
             # A new file (or none): its text is read now, once it is stored.
             read_report_pdf(self)
@@ -166,7 +247,7 @@ MONTH_NAMES = tuple(calendar.month_name)
 
 def machine_date(published_on, precision: str) -> str:
     """The date for a <time datetime>, as precise as it is known: 2015-12-02, 2020-12, 2021."""
-    if not published_on:
+    if not published_on or precision == Report.DatePrecision.UNDATED:
         return ""
     if precision == Report.DatePrecision.YEAR:
         return f"{published_on.year:04}"
@@ -189,7 +270,7 @@ def excerpt(text: str) -> str:
 
 def describe_date(published_on, precision: str) -> str:
     """The date as precisely as it is known: “2 December 2015”, “December 2020”, “2021”."""
-    if not published_on:
+    if not published_on or precision == Report.DatePrecision.UNDATED:
         return "Date not stated"
     d = published_on
     if precision == Report.DatePrecision.YEAR:
@@ -460,7 +541,7 @@ class GapAnalysisQuerySet(PublishableQuerySet):
         )
 
 
-class GapAnalysis(Sourced, Publishable):
+class GapAnalysis(Sourced, Marked, Publishable):
     title = models.CharField(max_length=255)
     slug = models.SlugField(max_length=255, unique=True)
     report = models.ForeignKey(
@@ -488,12 +569,16 @@ class GapAnalysis(Sourced, Publishable):
     class Meta:
         ordering = ["title"]
         verbose_name_plural = "gap analyses"
+        constraints = marking_constraints("gapanalysis")
 
     def __str__(self) -> str:
         return self.title
 
     def get_absolute_url(self) -> str:
         return reverse("reports:gapanalysis-detail", kwargs={"slug": self.slug})
+
+    def get_preview_url(self) -> str:
+        return reverse("reports:gapanalysis-preview", kwargs={"slug": self.slug})
 
 
 def _lines(text: str) -> list[str]:
@@ -526,10 +611,13 @@ class ComparisonRow(Sourced):
 
 class KnowledgeGapQuerySet(models.QuerySet):
     def published(self):
-        """Public while what it comes from is: its analysis, or for a gap in none, its report."""
+        """Public while what it comes from is (its analysis, or for a gap in none, its report),
+        and only while OFFICIAL and cleared for public release itself."""
         return self.filter(
             published_one(GapAnalysis.objects.published(), "analysis")
-            | Q(analysis__isnull=True) & published_one(Report.objects.published(), "report")
+            | Q(analysis__isnull=True) & published_one(Report.objects.published(), "report"),
+            marking=Marking.OFFICIAL,
+            cleared_at__isnull=False,
         )
 
     def open(self):
@@ -557,7 +645,7 @@ def about_theme(theme) -> Q:
     return Q(theme=theme) | Q(theme__isnull=True, analysis__themes=theme)
 
 
-class KnowledgeGap(Sourced):
+class KnowledgeGap(Sourced, Marked):
     """An open question: something policing does not yet know."""
 
     class Status(models.TextChoices):
@@ -628,6 +716,7 @@ class KnowledgeGap(Sourced):
 
     class Meta:
         ordering = ["analysis", "report_id", "position", "id"]
+        constraints = marking_constraints("knowledgegap", publishable=False)
 
     def __str__(self) -> str:
         return self.question

@@ -7,6 +7,11 @@ app_name = "reports"
 urlpatterns = [
     path("reports/", views.ReportListView.as_view(), name="report-list"),
     path("reports/<slug:slug>/", views.ReportDetailView.as_view(), name="report-detail"),
+    path(
+        "reports/<slug:slug>/preview/",
+        views.ReportDetailView.as_view(preview=True),
+        name="report-preview",
+    ),
     path("reports/<slug:slug>/pdf/", views.report_pdf, name="report-pdf"),
     path(
         "reports/<slug:slug>/citation.<str:extension>",
@@ -23,5 +28,10 @@ urlpatterns = [
         "gap-analyses/<slug:slug>/",
         views.GapAnalysisDetailView.as_view(),
         name="gapanalysis-detail",
+    ),
+    path(
+        "gap-analyses/<slug:slug>/preview/",
+        views.GapAnalysisDetailView.as_view(preview=True),
+        name="gapanalysis-preview",
     ),
 ]

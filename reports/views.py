@@ -18,6 +18,7 @@ from publishing.http import cached_by_content
 from publishing.pagination import LargeListPaginator
 from publishing.provenance import with_inferences
 from publishing.versioning import content_cached, digest
+from publishing.views import PublicItemMixin
 
 from . import citation, structured_data
 from .filters import ReportFilterForm
@@ -73,12 +74,13 @@ class ReportListView(ListView):
         return super().get_context_data(filter_form=self.filter_form, **kwargs)
 
 
-class ReportDetailView(DetailView):
+class ReportDetailView(PublicItemMixin, DetailView):
     template_name = "reports/report_detail.html"
     context_object_name = "report"
+    item_model = Report
 
     def get_queryset(self):
-        reports = with_inferences(Report.objects.published(), "published_on", "themes")
+        reports = with_inferences(self.visible(Report.objects), "published_on", "themes")
         return reports.prefetch_related(
             published_themes(),
             "tags",
@@ -125,7 +127,7 @@ class ReportDetailView(DetailView):
         absolute = self.request.build_absolute_uri
         url = absolute(report.get_absolute_url())
         record = citation.csl_record(report, url=url)
-        pdf_url = absolute(report.get_pdf_url()) if report.pdf else None
+        pdf_url = absolute(report.get_pdf_url()) if report.has_public_pdf else None
         # citeproc takes tens of milliseconds a page: styled once per content version.
         citations = content_cached(
             f"citations:{digest(json.dumps(record, sort_keys=True))}",
@@ -194,13 +196,14 @@ class GapAnalysisListView(ListView):
         )
 
 
-class GapAnalysisDetailView(DetailView):
+class GapAnalysisDetailView(PublicItemMixin, DetailView):
     template_name = "reports/gapanalysis_detail.html"
     context_object_name = "analysis"
+    item_model = GapAnalysis
 
     def get_queryset(self):
         return (
-            with_inferences(GapAnalysis.objects.published(), "themes")
+            with_inferences(self.visible(GapAnalysis.objects), "themes")
             .select_related("report")
             .prefetch_related(
                 published_themes(),
@@ -222,7 +225,11 @@ def user_may_see_unpublished(user, permission: str) -> bool:
 @csrf_exempt  # reads only: require_safe answers 405 to anything else
 @require_safe
 def report_pdf(request, slug):
-    """A report's PDF, only while the report is public (or to staff who may view it).
+    """A report's PDF, only while the report and its file are public (or to staff).
+
+    The public gets a 404 for the file of a report that is not public, or whose file is
+    not OFFICIAL and cleared for public release; signed-in staff who may view reports
+    get every file, never stored by any cache.
 
     Uploaded files never sit under a public address: the proxy serves MEDIA_ROOT to no
     one directly. With EMPAC_MEDIA_ACCEL_REDIRECT set (nginx), this view checks and
@@ -230,7 +237,7 @@ def report_pdf(request, slug):
     file itself.
     """
     staff = may_see_unpublished(request.user)
-    reports = Report.objects.all() if staff else Report.objects.published()
+    reports = Report.objects.all() if staff else Report.objects.with_public_pdf()
     report = get_object_or_404(reports.exclude(pdf=""), slug=slug)
     return protected_file_response(
         report.pdf,

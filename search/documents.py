@@ -155,6 +155,13 @@ class ReportKind(Kind):
         )
         reports = {row[0]: row for row in rows}
         found = list(reports)
+        # A file's text is searchable only while the public may have the file.
+        public_files = set(
+            Report.objects.using(using)
+            .with_public_pdf()
+            .filter(pk__in=found)
+            .values_list("pk", flat=True)
+        )
         advice = _grouped(
             Recommendation.objects.using(using)
             .filter(report__in=found)
@@ -205,7 +212,7 @@ class ReportKind(Kind):
                         " · ".join(name for _, name in tags[pk]),
                     ),
                     body=_text(markdown_to_text(body), *(" – ".join(row) for row in table[pk])),
-                    attachment=pdf_text,
+                    attachment=pdf_text if pk in public_files else "",
                     facets=facets,
                 )
             )

@@ -12,10 +12,12 @@ from contextlib import contextmanager
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from taggit.models import Tag, TaggedItem
 
 from collaboration.models import Organisation, Person, Role, Theme
+from publishing import signals as publishing_signals
 from reports.models import (
     AlignmentRow,
     ComparisonRow,
@@ -206,7 +208,19 @@ WATCHED = [
 ]
 
 
+def schedule_passed(sender, since, until, using=DEFAULT_DB_ALIAS, **kwargs):
+    """Index what went live, and drop what expired, when their scheduled times pass."""
+    passed = Q(go_live_at__gte=since, go_live_at__lte=until) | Q(
+        expires_at__gte=since, expires_at__lte=until
+    )
+    with on(using):
+        for model in (Theme, Organisation, Person, Report, GapAnalysis):
+            for instance in model.objects.using(using).filter(passed):
+                reindex(affected(instance))
+
+
 def connect() -> None:
+    publishing_signals.schedule_passed.connect(schedule_passed, dispatch_uid="search-schedule")
     for model in WATCHED:
         uid = f"search-{model._meta.label_lower}"
         post_save.connect(saved, sender=model, dispatch_uid=f"{uid}-saved")

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django_tasks_db.management.commands.db_worker import Worker
 
-from publishing.curators import CURATORS_GROUP
+from publishing.curators import CURATORS_GROUP, EDITORS_GROUP
 from tests import factories
 
 
@@ -48,6 +48,19 @@ def curator(db):
 @pytest.fixture
 def curator_client(client, curator):
     client.force_login(curator)
+    return client
+
+
+@pytest.fixture
+def editor(db):
+    user = factories.UserFactory(username="eddie", is_staff=True)
+    user.groups.add(Group.objects.get(name=EDITORS_GROUP))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
     return client
 
 

@@ -3,6 +3,7 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from collaboration.models import Organisation, Person, Role, Theme
@@ -81,9 +82,18 @@ class ReportFactory(DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"progress-report-{n}")
     kind = Report.Kind.PROGRESS
     published_on = factory.Sequence(lambda n: datetime.date(2020, 1, 1) + datetime.timedelta(n))
+    # A report made without a date is one whose sources give none: stated so, it may be
+    # published (a published report needs a date or that statement).
+    date_precision = factory.LazyAttribute(
+        lambda o: Report.DatePrecision.DAY if o.published_on else Report.DatePrecision.UNDATED
+    )
     summary = "What the report found, in brief."
     body = "The report in full."
     status = Status.PUBLISHED
+    # Cleared for public release (and its file too), so it may be published; tests of
+    # uncleared material pass cleared_at=None.
+    cleared_at = factory.LazyFunction(timezone.now)
+    pdf_cleared_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
     def themes(self, create, extracted, **kwargs):
@@ -126,6 +136,7 @@ class GapAnalysisFactory(DjangoModelFactory):
     first_side = "Police"
     second_side = "OCG"
     status = Status.PUBLISHED
+    cleared_at = factory.LazyFunction(timezone.now)
 
 
 class ComparisonRowFactory(DjangoModelFactory):
@@ -144,6 +155,7 @@ class KnowledgeGapFactory(DjangoModelFactory):
 
     analysis = factory.SubFactory(GapAnalysisFactory)
     question = factory.Sequence(lambda n: f"What do we not know, number {n}?")
+    cleared_at = factory.LazyFunction(timezone.now)
 
 
 class InterestRegistrationFactory(DjangoModelFactory):

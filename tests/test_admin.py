@@ -123,12 +123,15 @@ def person_form(person=None, **fields):
         "slug": "ada-example",
         "organisation": "",
         "biography": "",
-        "status": Status.PUBLISHED,
+        # A curator adds drafts; publishing is an editor's move (publishing.workflow).
+        "status": Status.DRAFT,
         **inline_management("roles"),
         **inline_management(PROVENANCE),
     }
     if person is not None:
-        data.update(name=person.name, slug=person.slug, honorific=person.honorific)
+        data.update(
+            name=person.name, slug=person.slug, honorific=person.honorific, status=person.status
+        )
     data.update(fields)
     return data
 
@@ -230,36 +233,36 @@ def action(client, model, name, objects):
 
 
 @pytest.mark.parametrize("factory", PUBLISHABLE_FACTORIES, ids=lambda f: f._meta.model.__name__)
-def test_publish_and_unpublish_actions_change_status_and_say_how_many(curator_client, factory):
+def test_publish_and_unpublish_actions_change_status_and_say_how_many(editor_client, factory):
     model = factory._meta.model
     drafts = factory.create_batch(2, status=Status.DRAFT)
     already = factory(status=Status.PUBLISHED)
     opts = model._meta
 
-    response = action(curator_client, model, "publish", [*drafts, already])
+    response = action(editor_client, model, "publish", [*drafts, already])
     assert response.status_code == 200
     assert f"2 {opts.verbose_name_plural} published." in messages_of(response)
     assert set(model.objects.filter(status=Status.PUBLISHED)) == {*drafts, already}
 
-    response = action(curator_client, model, "unpublish", [drafts[0]])
+    response = action(editor_client, model, "unpublish", [drafts[0]])
     assert f"1 {opts.verbose_name} unpublished." in messages_of(response)
     drafts[0].refresh_from_db()
     assert drafts[0].status == Status.DRAFT
     assert set(model.objects.published()) == {drafts[1], already}
 
 
-def test_publishing_what_is_already_published_says_nothing_changed(curator_client):
+def test_publishing_what_is_already_published_says_nothing_changed(editor_client):
     report = factories.ReportFactory(status=Status.PUBLISHED)
-    response = action(curator_client, Report, "publish", [report])
+    response = action(editor_client, Report, "publish", [report])
     assert "Nothing changed: the selected reports were already published." in messages_of(response)
 
 
-def test_publishing_a_gap_analysis_of_a_draft_report_warns_it_stays_hidden(curator_client):
+def test_publishing_a_gap_analysis_of_a_draft_report_warns_it_stays_hidden(editor_client):
     hidden = factories.GapAnalysisFactory(
         status=Status.DRAFT, report=factories.ReportFactory(status=Status.DRAFT)
     )
     shown_now = factories.GapAnalysisFactory(status=Status.DRAFT)
-    response = action(curator_client, GapAnalysis, "publish", [hidden, shown_now])
+    response = action(editor_client, GapAnalysis, "publish", [hidden, shown_now])
     assert messages_of(response) == [
         "2 gap analyses published.",
         "1 of the selected gap analyses still do not show on the site: their report is a "
@@ -279,7 +282,7 @@ def test_autocomplete_finds_people_to_name_as_report_authors(curator_client):
     assert [item["id"] for item in response.json()["results"]] == [str(ada.pk)]
 
 
-def test_publishing_saves_each_report_so_save_signals_fire(curator_client):
+def test_publishing_saves_each_report_so_save_signals_fire(editor_client):
     drafts = factories.ReportFactory.create_batch(3, status=Status.DRAFT)
     saved = []
 
@@ -288,18 +291,18 @@ def test_publishing_saves_each_report_so_save_signals_fire(curator_client):
 
     post_save.connect(record, sender=Report)
     try:
-        action(curator_client, Report, "publish", drafts)
+        action(editor_client, Report, "publish", drafts)
     finally:
         post_save.disconnect(record, sender=Report)
     assert sorted(saved) == sorted((report.pk, Status.PUBLISHED) for report in drafts)
 
 
-def test_publishing_moves_updated_at_forward(curator_client):
+def test_publishing_moves_updated_at_forward(editor_client):
     report = factories.ReportFactory(status=Status.DRAFT)
     Report.objects.filter(pk=report.pk).update(
         updated_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
     )
-    action(curator_client, Report, "publish", [report])
+    action(editor_client, Report, "publish", [report])
     report.refresh_from_db()
     assert report.updated_at.year > 2020
 

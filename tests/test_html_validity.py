@@ -22,6 +22,7 @@ from django.urls import get_resolver, resolve, reverse
 from alerts.models import Subscription
 from alerts.tokens import confirm_token, unsubscribe_token
 from collaboration.models import Theme
+from reports.models import Report
 from tests import factories
 from tests.public_pages import LINKED, MISSING_PAGE, PAGE_TYPES, public_pages
 
@@ -85,6 +86,16 @@ def nu_checker_command() -> list[str]:
     return [java, "-Xss4m", "-jar", str(VNU_JAR), "--format", "json", "--stdout"]
 
 
+# Staff-only previews of the public pages: the same templates with a banner, checked in
+# test_every_public_page_type_is_valid_html as staff.
+STAFF_PREVIEWS = {
+    "reports:report-preview",
+    "reports:gapanalysis-preview",
+    "browse:organisation-preview",
+    "browse:person-preview",
+}
+
+
 def public_url_names() -> set[str]:
     names = set()
     for namespace, (_prefix, resolver) in get_resolver().namespace_dict.items():
@@ -116,7 +127,7 @@ def test_every_public_page_type_is_checked(seeded):
     checked = {
         resolve(urlsplit(path).path).view_name for path in pages.values() if path != MISSING_PAGE
     }
-    assert public_url_names() - NOT_HTML <= checked
+    assert public_url_names() - NOT_HTML - STAFF_PREVIEWS <= checked
 
 
 def test_every_public_page_type_is_valid_html(seeded, client, tmp_path):
@@ -173,6 +184,8 @@ def test_every_public_page_type_is_valid_html(seeded, client, tmp_path):
         ),
         "bad-request": (client.get("/", HTTP_HOST="unknown.example"), 400),
         "forbidden": (staff.get(reverse("admin:auth_user_changelist")), 403),
+        "withdrawn": (client.get(withdrawn_report().get_absolute_url()), 410),
+        "preview": (curator_client().get(Report.objects.first().get_preview_url()), 200),
     }
     for name, (response, status) in error_pages.items():
         assert response.status_code == status, name
@@ -191,3 +204,19 @@ def test_every_public_page_type_is_valid_html(seeded, client, tmp_path):
         pytest.fail(f"the Nu HTML Checker gave no report:\n{result.stdout}\n{result.stderr}")
     problems = [m for m in messages if m["type"] != "info" or m.get("subType") == "warning"]
     assert not problems, f"{len(problems)} HTML problem(s):\n" + describe(problems)
+
+
+def withdrawn_report():
+    return factories.ReportFactory(status="withdrawn", title="Withdrawn for the check")
+
+
+def curator_client():
+    from django.contrib.auth.models import Group
+
+    from publishing.curators import CURATORS_GROUP
+
+    curator = factories.UserFactory(username="html-curator", is_staff=True)
+    curator.groups.add(Group.objects.get(name=CURATORS_GROUP))
+    browser = Client()
+    browser.force_login(curator)
+    return browser

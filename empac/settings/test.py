@@ -19,3 +19,7 @@ MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 # hashed files only (these stay off there, as DEBUG is off).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# What time the site thinks it is (publishing/clock.py): a browser test's live server
+# runs in this process, so tests move the clock by changing this setting.
+EMPAC_CLOCK = os.environ.get("EMPAC_CLOCK") or None

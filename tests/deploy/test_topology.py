@@ -24,6 +24,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.auth.models import Group
 from django.db import connections
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -42,7 +43,7 @@ from bench.server import (
 )
 from collaboration.models import Theme
 from empac.settings.base import database_from_url
-from publishing.curators import CURATORS_GROUP
+from publishing.curators import EDITORS_GROUP
 from publishing.models import Status
 from reports.models import Report
 
@@ -200,7 +201,7 @@ def make_content(media):
         report = Report(
             title=title, slug=slug, kind=Report.Kind.PROGRESS, summary="What it found.",
             published_on=datetime.date(2021, 2, 1), primary_theme=theme, status=status,
-            pdf=f"reports/{slug}.pdf",
+            pdf=f"reports/{slug}.pdf", cleared_at=timezone.now(), pdf_cleared_at=timezone.now(),
         )  # fmt: skip
         report.save(using=ALIAS)
         report.themes.add(theme)
@@ -210,7 +211,8 @@ def make_content(media):
     curator = get_user_model()(username="curator", email="curator@example.org", is_staff=True)
     curator.password = PBKDF2PasswordHasher().encode(PASSWORD, PBKDF2PasswordHasher().salt())
     curator.save(using=ALIAS)
-    curator.groups.add(Group.objects.using(ALIAS).get(name=CURATORS_GROUP))
+    # Publishing is an editor's move (publishing.workflow).
+    curator.groups.add(Group.objects.using(ALIAS).get(name=EDITORS_GROUP))
     # Production asks staff for a second factor: the curator has an authenticator app.
     TOTPDevice.objects.using(ALIAS).create(user=curator, name="Authenticator app", key=TOTP_KEY)
     return {

@@ -149,7 +149,9 @@ def test_revert_restores_the_words_but_not_the_state_nor_the_pdf_text(curator_cl
 
     report.refresh_from_db()
     assert (report.title, report.body) == ("Original", "Original body")
-    assert report.status == Status.PUBLISHED
+    # Not the old version's state: the report was public, and a curator reverted it, so
+    # it goes back through review (publishing.admin.PublishableAdmin.after_revert).
+    assert report.status == Status.IN_REVIEW
     assert report.pdf_text == "Words read from the PDF"
     assert report.history.latest().history_change_reason == (
         f"Reverted to version {original.history_id}"

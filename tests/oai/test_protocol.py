@@ -143,6 +143,11 @@ def test_post_requests_are_answered_as_get(client, published_report):
     [
         pytest.param(lambda r: setattr(r, "status", "draft") or r.save(), id="unpublished"),
         pytest.param(lambda r: r.delete(), id="deleted"),
+        pytest.param(lambda r: setattr(r, "status", "withdrawn") or r.save(), id="withdrawn"),
+        pytest.param(
+            lambda r: setattr(r, "marking", "OFFICIAL-SENSITIVE") or r.save(), id="re-marked"
+        ),
+        pytest.param(lambda r: setattr(r, "expires_at", timezone.now()) or r.save(), id="expired"),
     ],
 )
 def test_an_item_that_stops_being_public_is_reported_deleted(client, theme, make_it_not_public):

@@ -25,11 +25,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connections
+from django.utils import timezone
 
 from bench.server import Gunicorn
 from collaboration.models import Theme
 from empac.settings.base import database_from_url
-from publishing.curators import CURATORS_GROUP
+from publishing.curators import EDITORS_GROUP
 from publishing.models import Status
 from reports.models import Report
 
@@ -134,6 +135,7 @@ def content(shared_database):
             primary_theme=theme,
             summary="What the work found.",
             status=status,
+            cleared_at=timezone.now(),
         )
         report.save(using=ALIAS)
         report.themes.add(theme)
@@ -144,7 +146,8 @@ def content(shared_database):
         .objects.db_manager(ALIAS)
         .create_user("curator", "curator@example.org", PASSWORD, is_staff=True)
     )
-    curator.groups.add(Group.objects.using(ALIAS).get(name=CURATORS_GROUP))
+    # Publishing is an editor's move (publishing.workflow).
+    curator.groups.add(Group.objects.using(ALIAS).get(name=EDITORS_GROUP))
     return {
         "published": report("Cryptocurrency and laundering", Status.PUBLISHED),
         "draft": report("Encrypted phones in county lines", Status.DRAFT),

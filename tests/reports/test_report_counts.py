@@ -135,3 +135,35 @@ def test_the_public_pages_show_the_kept_counts(client, themes):
     assert {t.pk: t.report_count for t in response.context["themes"]}[first.pk] == 2
     api = client.get(reverse("api:theme-list")).json()["results"]
     assert {t["slug"]: t["report_count"] for t in api}[first.slug] == 2
+
+
+def test_counts_follow_the_schedule_and_its_changes(themes, settings, client):
+    """A report that goes live or expires by the clock is counted then, and a change of
+    schedule alone (no change of state) is counted at once."""
+    import datetime
+
+    from django.utils import timezone
+
+    from publishing.versioning import current_content_version
+
+    first, _ = themes
+    noon = timezone.now().replace(microsecond=0)
+    settings.EMPAC_CLOCK = noon
+    report = factories.ReportFactory(themes=[first], status=Status.PUBLISHED)
+    report.go_live_at = noon + datetime.timedelta(hours=1)
+    report.save()
+    assert kept(first) == 0
+    assert_right(first)
+
+    settings.EMPAC_CLOCK = noon + datetime.timedelta(hours=1)
+    current_content_version()  # the first request after the time passes notices it
+    assert kept(first) == 1
+    assert_right(first)
+
+    report.expires_at = noon + datetime.timedelta(hours=2)
+    report.save()
+    assert kept(first) == 1
+    settings.EMPAC_CLOCK = noon + datetime.timedelta(hours=2, seconds=1)
+    client.get("/")
+    assert kept(first) == 0
+    assert_right(first)

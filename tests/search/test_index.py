@@ -51,10 +51,10 @@ def test_a_report_unpublished_or_deleted_is_gone_at_once(search):
     assert indexed(Report) == {kept.pk}
 
 
-def test_publishing_from_the_admin_list_updates_the_index(curator_client, search):
+def test_publishing_from_the_admin_list_updates_the_index(editor_client, search):
     report = factories.ReportFactory(title="Cuckooing in market towns", status=Status.DRAFT)
 
-    curator_client.post(
+    editor_client.post(
         "/admin/reports/report/", {"action": "publish", "_selected_action": [report.pk]}
     )
 

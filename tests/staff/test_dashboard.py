@@ -31,10 +31,12 @@ def test_the_admin_home_counts_registrations_to_follow_up(curator_client):
 
 
 def test_the_admin_home_counts_what_is_not_yet_public(curator_client):
-    factories.ReportFactory.create_batch(2, status=Status.DRAFT)
+    # With the review workflow, what waits is what is in review.
+    factories.ReportFactory.create_batch(2, status=Status.IN_REVIEW)
+    factories.ReportFactory(status=Status.DRAFT)
     factories.ReportFactory(status=Status.PUBLISHED)
     html = home(curator_client)
-    assert 'reports/report/?status__exact=draft">Reports</a>: <strong>2</strong>' in html
+    assert 'reports/report/?status__exact=in_review">Reports</a>: <strong>2</strong>' in html
 
 
 def test_the_admin_home_offers_two_factor_set_up(curator_client):

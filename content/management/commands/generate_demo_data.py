@@ -62,6 +62,12 @@ PROGRESS_WEIGHTS = {
 # One demo impact entry for about this many demo reports.
 REPORTS_PER_IMPACT_ENTRY = 20
 DEMO_IMPACT_NOTE = "Synthetic demo entry made by `manage.py generate_demo_data`; not a real change."
+# Every demo report has a date, so every one may be published.
+DATED_PRECISIONS = [
+    Report.DatePrecision.DAY,
+    Report.DatePrecision.MONTH,
+    Report.DatePrecision.YEAR,
+]
 # Reports built and written at a time: 100,000 in one go held about 900 MB.
 CHUNK = 5000
 
@@ -236,6 +242,7 @@ class Command(BaseCommand):
         span = (datetime.date.today() - FIRST_DATE).days
         kinds, weights = list(KIND_WEIGHTS), list(KIND_WEIGHTS.values())
         reports, plans = [], []
+        cleared_at = timezone.now()
         for _ in range(count):
             primary = rng.choice(themes)
             others = rng.sample(themes, k=min(len(themes), rng.choice([0, 0, 1, 1, 2])))
@@ -281,7 +288,7 @@ class Command(BaseCommand):
                     slug=slug,
                     kind=kind,
                     published_on=published_on,
-                    date_precision=rng.choices(list(Report.DatePrecision), [80, 18, 2])[0],
+                    date_precision=rng.choices(DATED_PRECISIONS, [80, 18, 2])[0],
                     primary_theme=primary,
                     summary=summary,
                     body=body,
@@ -290,6 +297,9 @@ class Command(BaseCommand):
                     else "",
                     provenance=PROVENANCE,
                     status=Status.DRAFT if rng.random() < drafts else Status.PUBLISHED,
+                    # Demo content is made to be shown: OFFICIAL and cleared, by this command.
+                    cleared_at=cleared_at,
+                    cleared_note="generate_demo_data",
                 )
             )
             authors = rng.sample(people, k=min(len(people), rng.randint(1, 4)))
