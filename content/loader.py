@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 
-from publishing.models import Marked, Marking, Provenance, Status
+from publishing.models import Marked, Marking, Provenance, Publishable, Status
 from publishing.versioning import bump_content_version
 
 from .files import EMPAC, KINDS, Content, Entry, SeedError, read, related_model
@@ -265,7 +265,7 @@ def cleared_as_seeded(obj) -> None:
     """
     if not isinstance(obj, Marked) or obj.marking != Marking.OFFICIAL:
         return
-    if getattr(obj, "status", Status.PUBLISHED) != Status.PUBLISHED:
+    if isinstance(obj, Publishable) and obj.status != Status.PUBLISHED:
         return
     obj.clear_for_release(note=SEEDED_CLEARANCE)
     if hasattr(obj, "pdf_cleared_at"):

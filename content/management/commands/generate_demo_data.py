@@ -288,7 +288,9 @@ class Command(BaseCommand):
                     slug=slug,
                     kind=kind,
                     published_on=published_on,
-                    date_precision=rng.choices(DATED_PRECISIONS, [80, 18, 2])[0],
+                    date_precision=rng.choices(DATED_PRECISIONS, [80, 18, 2])[0]
+                    if published_on
+                    else Report.DatePrecision.UNDATED,
                     primary_theme=primary,
                     summary=summary,
                     body=body,
