@@ -318,7 +318,7 @@ class TestAdmin:
             "updates-TOTAL_FORMS": "1",
             "updates-INITIAL_FORMS": "0",
             "updates-0-happened_on": "2026-11-30",
-            "updates-0-status": "published",
+            "updates-0-status": "in_review",
             "updates-0-summary": "Bid submitted to the research council.",
             "updates-0-evidence_url": "https://example.org/bid",
             "status_changes-TOTAL_FORMS": "0",
@@ -337,6 +337,22 @@ class TestAdmin:
         change = recommendation.status_changes.get()
         assert change.changed_by == curator and change.new_status == "in_progress"
         assert recommendation.updates.get().summary == "Bid submitted to the research council."
+        assert recommendation.updates.get().status == "in_review"
+
+        # Publishing the update is an editor's move, here as anywhere else.
+        update = recommendation.updates.get()
+        data.update(
+            {
+                "updates-INITIAL_FORMS": "1",
+                "updates-0-id": update.pk,
+                "updates-0-recommendation": recommendation.pk,
+                "updates-0-status": "published",
+            }
+        )
+        response = curator_client.post(url, data)
+        assert response.status_code == 200
+        update.refresh_from_db()
+        assert update.status == "in_review"
 
     def test_report_admin_edits_status_in_its_recommendation_inline(
         self, curator_client, published_report
