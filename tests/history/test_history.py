@@ -10,7 +10,7 @@ from involvement.models import InterestRegistration
 from publishing.models import Status
 from reports.models import Recommendation, Report
 from tests import factories
-from tests.test_admin import report_form
+from tests.admin_helpers import report_form
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from reports import pdf as pdf_reading
 from reports.models import Report
 from reports.pdf import read_pdf_text
 from tests import factories
+from tests.admin_helpers import assert_form_error, report_form, url
 from tests.pdfs import pdf_of_images, pdf_with_damaged_text, pdf_with_pages, pdf_with_text
-from tests.test_admin import assert_form_error, report_form, url
 
 pytestmark = pytest.mark.django_db
 
