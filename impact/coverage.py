@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
+from agenda.models import GapContributor
 from collaboration.models import Organisation, Person, Role, Theme
 from reports.models import GapAnalysis, KnowledgeGap, Recommendation, Report
 
@@ -53,6 +54,8 @@ class ThemeCoverage:
     recent_reports: int = 0
     in_progress: int = 0
     open_gap_statuses: list = field(default_factory=list)
+    # Open gaps not being researched and with nobody publicly recorded as working on them.
+    open_gaps_without_anyone: int = 0
 
     def value(self, key: str) -> int | None:
         found = getattr(self, key)
@@ -95,18 +98,10 @@ class CoverageTable:
 
 
 def open_gaps_nobody_is_on(row: ThemeCoverage) -> int:
-    """How many of the theme's open gaps have nobody on them.
-
-    No record yet says who works on a single gap, so a theme's open gaps count as
-    having nobody on them when no organisation or person is active on the theme and
-    the gap is not recorded as being researched. Once gaps record who works on each
-    (the gap register), count the gaps without anyone here instead.
-    """
-    if row.organisations or row.people:
-        return 0
-    return sum(
-        1 for status in row.open_gap_statuses if status != KnowledgeGap.Status.BEING_RESEARCHED
-    )
+    """How many of the theme's open gaps have nobody on them: not being researched, and
+    nobody recorded as working on the gap who agreed to be shown (the gap register's
+    ``GapContributor.shown()``; an unshown record is not public, so it counts for none)."""
+    return row.open_gaps_without_anyone
 
 
 def gaps_being_researched(open_gaps: list[tuple[int, str]]) -> int | None:
@@ -206,10 +201,18 @@ def compute(on: datetime.date | None = None) -> CoverageTable:
         gapanalysis_id__in=[a for a in untyped if a], theme_id__in=theme_ids
     ).values_list("gapanalysis_id", "theme_id"):
         analysis_themes.setdefault(analysis_id, set()).add(theme_id)
+    attended = set(
+        GapContributor.objects.shown()
+        .filter(gap_id__in=[pk for pk, *_ in open_gaps])
+        .values_list("gap_id", flat=True)
+    )
+    unattended: dict[int, int] = dict.fromkeys(theme_ids, 0)
     for pk, status, theme_id, analysis_id in open_gaps:
         about = {theme_id} if theme_id else analysis_themes.get(analysis_id, set())
+        alone = pk not in attended and status != KnowledgeGap.Status.BEING_RESEARCHED
         for each in about & theme_ids:
             gaps[each].append((pk, status))
+            unattended[each] += alone
 
     def named(found, keys):
         return [found[key] for key in found if key in keys]
@@ -224,6 +227,7 @@ def compute(on: datetime.date | None = None) -> CoverageTable:
             recent_reports=len(reports[theme.pk]),
             in_progress=len(progressing[theme.pk]),
             open_gap_statuses=[status for _, status in gaps[theme.pk]],
+            open_gaps_without_anyone=unattended[theme.pk],
         )
         for theme in themes
     ]

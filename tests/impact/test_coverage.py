@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from agenda.models import GapContributor
 from impact import coverage
 from reports.models import KnowledgeGap
 from tests import factories
@@ -97,10 +98,17 @@ def test_open_gaps_with_nobody_active_stand_out_unless_being_researched(client, 
     row = row_for(researched)
     assert row.being_researched == 1 and not row.open_gaps_unattended
 
+    # Someone active on the theme is not someone on the gap: only a person recorded on
+    # the gap itself, who agreed to be shown, takes it off the list.
     staffed = factories.ThemeFactory()
-    factories.KnowledgeGapFactory(theme=staffed, analysis=analysis)
+    gap = factories.KnowledgeGapFactory(theme=staffed, analysis=analysis)
     busy = factories.ReportFactory(themes=[staffed], published_on=recent())
     busy.authors.add(factories.PersonFactory())
+    assert row_for(staffed).open_gaps_unattended
+    worker = GapContributor.objects.create(gap=gap, person=factories.PersonFactory())
+    assert row_for(staffed).open_gaps_unattended
+    worker.is_shown = True
+    worker.save()
     assert not row_for(staffed).open_gaps_unattended
 
 
