@@ -411,6 +411,7 @@ EMPAC_DIGEST_SOURCES = [
     "alerts.sources.NewReports",
     "alerts.sources.NewKnowledgeGaps",
     "alerts.sources.KnowledgeGapStatusChanges",
+    "impact.digest.NewImpactEntries",
 ]
 # Seconds an SMTP server may stall before a send fails (and is retried later).
 EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 10)
