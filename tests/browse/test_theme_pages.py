@@ -143,3 +143,19 @@ def test_theme_index_counts_the_open_gaps_its_theme_page_lists(client, theme):
     assert sorted(listed) == ["Analysis theme?", "Own theme?"]
     assert counts[theme.pk] == len(listed)
     assert counts[other.pk] == 2
+
+
+def test_a_theme_page_names_its_newest_open_gaps_and_links_to_all_of_them(client):
+    from browse.views import OPEN_GAPS_ON_THEME_PAGE
+
+    theme = factories.ThemeFactory()
+    analysis = factories.GapAnalysisFactory()
+    gaps = [
+        factories.KnowledgeGapFactory(theme=theme, analysis=analysis)
+        for _ in range(OPEN_GAPS_ON_THEME_PAGE + 3)
+    ]
+    response = client.get(theme.get_absolute_url())
+    page = response.content.decode()
+    shown = [gap for gap in gaps if gap.question in page]
+    assert shown == gaps[-OPEN_GAPS_ON_THEME_PAGE:]
+    assertContains(response, f"{reverse('agenda:gap-list')}?theme={theme.slug}")
