@@ -8,41 +8,9 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from .environment import env_bool, env_int, env_list, env_seconds
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "")
-    if not value.strip():
-        return default
-    try:
-        return int(value)
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from exc
-
-
-def env_seconds(name: str, default: float) -> float:
-    value = os.environ.get(name, "")
-    if not value.strip():
-        return default
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = -1
-    if not 0 <= seconds < 10**6:
-        raise ImproperlyConfigured(f"{name} must be a number of seconds, not {value!r}.")
-    return seconds
 
 
 # The engines this project is built and tested on; dj-database-url knows many more.
@@ -430,49 +398,8 @@ LOGGING = {
 
 TAGGIT_CASE_INSENSITIVE = True
 
-# Content-Security-Policy (django-csp): nothing inline and nothing from elsewhere. No nonces:
-# pages are cached whole, so a nonce would be the same for every reader.
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'"],
-        "font-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "object-src": ["'none'"],
-        "base-uri": ["'self'"],
-        "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
-    },
-}
-# Permissions-Policy (django-permissions-policy): every feature the site never uses, denied.
-PERMISSIONS_POLICY = {
-    feature: []
-    for feature in (
-        "accelerometer",
-        "autoplay",
-        "bluetooth",
-        "camera",
-        "display-capture",
-        "encrypted-media",
-        "fullscreen",
-        "geolocation",
-        "gyroscope",
-        "hid",
-        "magnetometer",
-        "microphone",
-        "midi",
-        "payment",
-        "picture-in-picture",
-        "publickey-credentials-get",
-        "screen-wake-lock",
-        "serial",
-        "usb",
-        "web-share",
-        "xr-spatial-tracking",
-    )
-}
+# Content-Security-Policy and Permissions-Policy: empac/settings/headers.py.
+from .headers import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY  # noqa: E402, F401
 
 # Open data for any site to read (django-cors-headers): GET only, no cookies.
 CORS_URLS_REGEX = r"^/(api|oai|feeds)/"
