@@ -180,9 +180,9 @@ def visible_hits(query: Query, filters: Filters, limit=None) -> tuple[list[Hit],
 def ordered(hits: list[Hit], sort: str, ranked: bool) -> list[Hit]:
     if sort == "date" or not ranked:
         # Newest first, then what has no date (themes, partners, people, undated reports).
-        return sorted(hits, key=lambda h: (not is_dated(h.key), -h.key))
-    # Relevance (backends.FIELD_WEIGHTS); newer breaks a tie.
-    return sorted(hits, key=lambda h: (-h.score, -h.key))
+        return sorted(hits, key=lambda h: (not is_dated(h.key), h.key))
+    # Relevance (backends.FIELD_WEIGHTS); newer (a smaller key) breaks a tie.
+    return sorted(hits, key=lambda h: (-h.score, h.key))
 
 
 def search(query: Query, filters: Filters, *, sort: str = "relevance", page=1) -> Results:
