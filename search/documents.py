@@ -131,8 +131,19 @@ class Kind:
     model: type
     undated: datetime.date | None = UNDATED
 
+    def __init__(self):
+        self._published = {}
+
     def published(self, using=DEFAULT_DB_ALIAS):
-        return self.model.objects.using(using).published()
+        """``Model.objects.published()``, built once per database and copied for each use.
+
+        Building it cost 2.5 ms for knowledge gaps, whose rule nests their analysis's
+        and report's, and every search asks twice. A copy still reads the clock when
+        it runs (``ClockNow``), so it is as fresh as one built anew.
+        """
+        if using not in self._published:
+            self._published[using] = self.model.objects.using(using).published()
+        return self._published[using].all()
 
     def among(self, ids, using=DEFAULT_DB_ALIAS):
         """The published objects among these keys, unordered: a model's default order
