@@ -21,6 +21,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 from bench import run  # the main section's helpers
 from bench.server import Gunicorn
@@ -148,6 +149,33 @@ def wrk(port, queries_file, connections, threads, duration) -> dict:
     return result
 
 
+def workers_cpu_ms(server) -> float:
+    """CPU time the server's worker processes have used so far, in milliseconds.
+
+    Divided by the requests of a run, it says what each request cost the server: a
+    figure that other work on a shared machine stretches far less than requests/s.
+    """
+    found = subprocess.run(
+        ["pgrep", "-P", str(server.process.pid)], capture_output=True, text=True, check=False
+    ).stdout.split()
+    ticks = 0
+    for pid in found:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:  # a worker that exited meanwhile
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks * 1000 / run.os.sysconf("SC_CLK_TCK")
+
+
+def costed(server, measure) -> dict:
+    """A wrk run's result with the server's CPU milliseconds per request."""
+    before = workers_cpu_ms(server)
+    result = measure()
+    result["cpu_ms"] = (workers_cpu_ms(server) - before) / max(result["requests"], 1)
+    return result
+
+
 def never_cached(port, paths) -> bool:
     """Search pages named as search.lua names them are rendered afresh each time."""
     for path in random.sample(paths, 10):
@@ -189,18 +217,24 @@ def measure(args, main_env: dict, backend: str) -> dict:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=60) as r:
                 r.read()
         run.log("search: wrk /healthz")
-        baseline = run.run_wrk(port, {"path": "/healthz", "kind": "baseline"}, args)
+        baseline = costed(
+            server, lambda: run.run_wrk(port, {"path": "/healthz", "kind": "baseline"}, args)
+        )
         run.log("search: wrk random queries at 1 connection")
-        single = wrk(port, queries_file, 1, 1, args.duration)
+        single = costed(server, lambda: wrk(port, queries_file, 1, 1, args.duration))
         run.log(f"search: wrk random queries at {args.connections} connections")
-        loaded = wrk(port, queries_file, args.connections, args.threads, args.duration)
+        loaded = costed(
+            server,
+            lambda: wrk(port, queries_file, args.connections, args.threads, args.duration),
+        )
         uncached = never_cached(port, paths)
 
     ratio = loaded["rps"] / baseline["rps"]
     run.log(
         f"search: p50 {single['p50_ms']:.1f} ms, p95 {single['p95_ms']:.1f} ms at 1 connection; "
         f"{loaded['rps']:,.0f} requests/s at {args.connections}, /healthz {baseline['rps']:,.0f}: "
-        f"ratio {ratio:.3f}"
+        f"ratio {ratio:.3f}; server CPU {loaded['cpu_ms']:.1f} ms a search, "
+        f"{baseline['cpu_ms']:.2f} ms a /healthz"
     )
     clean = all(r["errors"] == 0 and r["non_2xx"] == 0 for r in (single, loaded))
     return {
@@ -240,6 +274,9 @@ def table(figures: dict) -> str:
         f"| random queries, {figures.get('connections', 16)} connections | "
         f"{loaded['rps']:,.0f} requests/s (p99 {loaded['p99_ms']:.0f} ms) | | |",
         f"| /healthz in the same run | {baseline['rps']:,.0f} requests/s | | |",
+        f"| server CPU per request at {figures.get('connections', 16)} connections: "
+        f"search, /healthz | {loaded.get('cpu_ms', 0):.1f} ms, "
+        f"{baseline.get('cpu_ms', 0):.2f} ms | | |",
         f"| throughput ratio to /healthz | {figures['ratio']:.3f} | ≥ {RATIO:.2f} | "
         f"{verdict[figures['throughput_ok']]} |",
     ]
