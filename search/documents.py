@@ -43,24 +43,31 @@ KIND, REPORT_KIND, YEAR, THEME, TAG, ORGANISATION = "k", "r", "y", "t", "g", "o"
 REPORT_KINDS = list(Report.Kind.values)
 
 # Keys order entries newest first: date, then kind, then object (see ``sort_key``).
-_OBJECT_BITS, _KIND_BITS = 36, 4
+_OBJECT_BITS, _KIND_BITS, _DAY_BITS = 36, 4, 22
+# Every bit of a key is flipped, so that ascending key order is newest first.
+_FLIP = (1 << (_DAY_BITS + _KIND_BITS + _OBJECT_BITS)) - 1
 UNDATED = datetime.date.max  # themes, partners, people: always among the candidates
 
 
 def sort_key(kind_code: int, object_id: int, date: datetime.date | None) -> int:
-    """The entry's key: its date in the high bits, so key order is newest first.
+    """The entry's key: date, kind and object, bits flipped, so the newest key is smallest.
 
     Both engines can then take "the newest N matches" straight from an index on the
     key, the cheap way to bound a large match set before ranking it. Things without a
     date sort as newest (there are few, and a theme or person matters in any search);
     an undated report as oldest.
+
+    Smallest rather than largest because SQLite's FTS5 (3.40) loses matches when it
+    walks an optimised index backwards for an AND query: with keys that grew with the
+    date, ``ORDER BY rowid DESC`` found 49 of the 1,716 reports holding "data" and
+    "labour" at 100,000 reports. Forwards it finds them all.
     """
     day = date.toordinal() if date else 0
-    return (day << (_KIND_BITS + _OBJECT_BITS)) | (kind_code << _OBJECT_BITS) | object_id
+    return _FLIP ^ ((day << (_KIND_BITS + _OBJECT_BITS)) | (kind_code << _OBJECT_BITS) | object_id)
 
 
 def kind_of_key(key: int) -> int:
-    return (key >> _OBJECT_BITS) & ((1 << _KIND_BITS) - 1)
+    return ((key ^ _FLIP) >> _OBJECT_BITS) & ((1 << _KIND_BITS) - 1)
 
 
 def facet(name: str, value) -> str:
@@ -124,8 +131,19 @@ class Kind:
     model: type
     undated: datetime.date | None = UNDATED
 
+    def __init__(self):
+        self._published = {}
+
     def published(self, using=DEFAULT_DB_ALIAS):
-        return self.model.objects.using(using).published()
+        """``Model.objects.published()``, built once per database and copied for each use.
+
+        Building it cost 2.5 ms for knowledge gaps, whose rule nests their analysis's
+        and report's, and every search asks twice. A copy still reads the clock when
+        it runs (``ClockNow``), so it is as fresh as one built anew.
+        """
+        if using not in self._published:
+            self._published[using] = self.model.objects.using(using).published()
+        return self._published[using].all()
 
     def among(self, ids, using=DEFAULT_DB_ALIAS):
         """The published objects among these keys, unordered: a model's default order
@@ -509,9 +527,9 @@ BY_MODEL = {kind.model: kind for kind in KINDS}
 
 
 def object_id_of_key(key: int) -> int:
-    return key & ((1 << _OBJECT_BITS) - 1)
+    return (key ^ _FLIP) & ((1 << _OBJECT_BITS) - 1)
 
 
 def is_dated(key: int) -> bool:
-    day = key >> (_KIND_BITS + _OBJECT_BITS)
+    day = (key ^ _FLIP) >> (_KIND_BITS + _OBJECT_BITS)
     return 0 < day < UNDATED.toordinal()

@@ -12,7 +12,7 @@ class Entry(models.Model):
     """What one published object says, by weight, and the facets it counts under."""
 
     # Not a counter: the date, kind and object (documents.sort_key), so the newest
-    # matches are the highest keys.
+    # matches are the lowest keys.
     key = models.BigIntegerField(primary_key=True)
     kind = models.PositiveSmallIntegerField()
     object_id = models.PositiveBigIntegerField()

@@ -8,7 +8,7 @@ most ``limit`` of them, are the only ones scored, counted and faceted.
 """
 
 from contextlib import contextmanager
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, connections
 
@@ -25,10 +25,12 @@ FIELD_WEIGHTS = (("title", 8), ("summary", 4), ("body", 2))
 ATTACHMENT_WEIGHT = 1
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
+    """One candidate. A tuple: made 500 times a search, half the cost of a dataclass."""
+
     key: int
     score: int
+    # Its facet tokens, each once, separated by spaces.
     facets: str
 
 

@@ -125,7 +125,7 @@ class PostgreSQLBackend(Backend):
             cursor.execute(
                 f"SELECT key, {score}, facets FROM ("
                 f"SELECT key, document, facets FROM search_entry WHERE {' AND '.join(where)} "
-                "ORDER BY key DESC LIMIT %s) AS candidates ORDER BY key DESC",
+                "ORDER BY key LIMIT %s) AS candidates ORDER BY key",
                 score_params + params + [limit],
             )
             return [Hit(key, score, tokens) for key, score, tokens in cursor.fetchall()]

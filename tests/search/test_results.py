@@ -254,6 +254,22 @@ def test_a_huge_match_set_is_bounded_and_says_so(search, settings):
     assertContains(response, "Only the 10 newest matches are ranked and counted")
 
 
+def test_the_bounded_matches_of_several_words_are_the_newest(search, settings):
+    settings.EMPAC_SEARCH_CANDIDATES = 4
+    for year in (2016, 2019, 2017, 2021, 2018, 2020, 2015):
+        factories.ReportFactory(
+            title=f"Cuckooing study {year}",
+            body="Data on county lines.",
+            published_on=datetime.date(year, 6, 1),
+        )
+    factories.ReportFactory(title="Cuckooing study undated", published_on=None)
+    factories.ReportFactory(title="Cuckooing alone", published_on=datetime.date(2022, 1, 1))
+
+    response = search("cuckooing data", sort="date")
+
+    assert titles(response) == [f"Cuckooing study {year}" for year in (2021, 2020, 2019, 2018)]
+
+
 def test_the_header_box_searches_on_every_page(client):
     response = client.get(reverse("browse:home"))
 
