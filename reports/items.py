@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from collaboration.models import Theme
+from publishing.pagination import LargeListPaginator
 from publishing.provenance import annotation, with_inferences
 from publishing.versioning import content_cached
 
@@ -127,3 +128,35 @@ def published_theme_names() -> list[tuple[int, str]]:
         "published-theme-names",
         lambda: list(Theme.objects.published().values_list("pk", "short_name")),
     )
+
+
+def theme_reports(theme, per_page: int = 20) -> LargeListPaginator:
+    """A theme's published reports, newest first, a page at a time.
+
+    One list of keys per content version, shared by the theme's page and every page that
+    shows a theme's newest reports (a gap's page).
+    """
+    return LargeListPaginator(
+        Report.objects.published().for_theme(theme).newest_first(),
+        per_page,
+        list_key=f"theme:{theme.pk}",
+        rows_by_key=published_items_by_key,
+    )
+
+
+def newest_in_themes(themes, *, limit: int, exclude=()) -> list[dict]:
+    """The ``limit`` newest published reports on any of ``themes``, as list items.
+
+    Read from the themes' kept lists of keys (``theme_reports``): filtering every
+    published report by its themes and sorting them made SQLite list a whole theme's
+    reports for each gap page (76 ms at 100,000 reports).
+    """
+    exclude = set(exclude)
+    candidates = set()
+    for theme in themes:
+        keys = theme_reports(theme).keys
+        candidates.update(key for key in keys[: limit + len(exclude)] if key not in exclude)
+    if not candidates:
+        return []
+    newest = Report.objects.published().filter(pk__in=candidates).newest_first()
+    return report_items(newest[:limit])
