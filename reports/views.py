@@ -99,8 +99,10 @@ class ReportDetailView(PublicItemMixin, DetailView):
         listed, listed_in = self.listed(report)
         return super().get_context_data(
             related_reports=report_items(self.related_reports(report, others)),
-            listed_reports=report_items(others.filter(pk__in=listed)[:LISTED_REPORTS_LIMIT]),
-            listed_in=report_items(others.filter(pk__in=listed_in)[:LISTED_REPORTS_LIMIT]),
+            listed_reports=listed
+            and report_items(others.filter(pk__in=listed)[:LISTED_REPORTS_LIMIT]),
+            listed_in=listed_in
+            and report_items(others.filter(pk__in=listed_in)[:LISTED_REPORTS_LIMIT]),
             **self.citation_context(report),
             **kwargs,
         )
