@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from publishing.links import slug_url
 from publishing.models import Confirmation, Publishable, Sourced
 from publishing.provenance import ENTRY, with_inferences
 
@@ -35,7 +36,7 @@ class Theme(Sourced, Publishable):
         return self.short_name
 
     def get_absolute_url(self) -> str:
-        return reverse("browse:theme-detail", kwargs={"slug": self.slug})
+        return slug_url("browse:theme-detail", self.slug)
 
 
 class PublicContact(models.Model):
@@ -94,7 +95,7 @@ class Organisation(Sourced, PublicContact, Publishable):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("browse:organisation-detail", kwargs={"slug": self.slug})
+        return slug_url("browse:organisation-detail", self.slug)
 
     def get_preview_url(self) -> str:
         return reverse("browse:organisation-preview", kwargs={"slug": self.slug})
@@ -127,7 +128,7 @@ class Person(Sourced, PublicContact, Publishable):
         return self.display_name
 
     def get_absolute_url(self) -> str:
-        return reverse("browse:person-detail", kwargs={"slug": self.slug})
+        return slug_url("browse:person-detail", self.slug)
 
     def get_preview_url(self) -> str:
         return reverse("browse:person-preview", kwargs={"slug": self.slug})

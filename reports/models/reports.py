@@ -9,6 +9,7 @@ from django.urls import reverse
 from taggit.managers import TaggableManager
 
 from collaboration.models import Organisation, Person, Theme
+from publishing.links import slug_url
 from publishing.models import (
     Descriptor,
     Marked,
@@ -175,7 +176,7 @@ class Report(Sourced, Marked, Publishable):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("reports:report-detail", kwargs={"slug": self.slug})
+        return slug_url("reports:report-detail", self.slug)
 
     @classmethod
     def from_db(cls, db, field_names, values):
