@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from publishing.links import slug_url
-from publishing.models import Confirmation, Publishable, Sourced
+from publishing.models import Confirmation, Publishable, Sourced, published_one
 from publishing.provenance import ENTRY, with_inferences
 
 
@@ -208,7 +208,7 @@ class RoleQuerySet(models.QuerySet):
 
     def published(self):
         """Roles of published people: a role has no public state of its own."""
-        return self.filter(person__in=Person.objects.published())
+        return self.filter(published_one(Person.objects.published(), "person"))
 
 
 class Role(Sourced, Confirmation):

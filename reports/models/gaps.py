@@ -15,9 +15,10 @@ from publishing.models import (
     PublishableQuerySet,
     Sourced,
     marking_constraints,
+    published_one,
 )
 
-from .reports import Report, published_one
+from .reports import Report
 
 
 class GapAnalysisQuerySet(PublishableQuerySet):

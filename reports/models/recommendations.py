@@ -12,10 +12,11 @@ from publishing.models import (
     Publishable,
     PublishableQuerySet,
     Sourced,
+    published_one,
 )
 
 from ..validators import validate_evidence_size
-from .reports import Report, published_one
+from .reports import Report
 
 
 def recommendation_overdue(on) -> Q:

@@ -4,7 +4,7 @@ import calendar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from taggit.managers import TaggableManager
 
@@ -32,16 +32,6 @@ RELATED_REPORTS_LIMIT = 5
 LIST_FIELDS = ("id", "slug", "title", "kind", "published_on", "date_precision", "summary")
 # How many words of its summary a list shows for each report.
 SUMMARY_WORDS = 40
-
-
-def published_one(queryset, field: str) -> Exists:
-    """Whether the row that ``field`` points at is in ``queryset`` (a ``.published()`` one).
-
-    Looked up by key for each row, rather than as ``field__in=queryset``: SQLite made
-    that a list of every published report first (60 ms at 100,000 reports, each time
-    a gap analysis or a knowledge gap was read).
-    """
-    return Exists(queryset.filter(pk=OuterRef(field)))
 
 
 class ReportQuerySet(PublishableQuerySet):
