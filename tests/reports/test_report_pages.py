@@ -126,6 +126,16 @@ def test_tags_of_draft_reports_are_not_offered_as_filters(client, filterable):
     assertNotContains(response, "unannounced operation")
 
 
+def test_the_years_offered_are_those_of_published_reports_newest_first(client, filterable):
+    factories.ReportFactory(status=Status.DRAFT, published_on=datetime.date(2019, 3, 1))
+    factories.ReportFactory(published_on=datetime.date(2016, 12, 31))
+    factories.ReportFactory(published_on=None)
+
+    choices = client.get(REPORTS).context["filter_form"].fields["year"].choices
+
+    assert [value for value, _ in choices] == ["", 2021, 2020, 2016]
+
+
 def test_a_draft_theme_cannot_be_used_to_filter(client, filterable):
     hidden = factories.ThemeFactory(slug="hidden", status=Status.DRAFT)
     factories.ReportFactory(title="Public report on a hidden theme", themes=[hidden])
