@@ -17,7 +17,12 @@ from publishing.pagination import LargeListPaginator
 from publishing.provenance import with_inferences
 from publishing.versioning import content_cached
 from publishing.views import PublicItemMixin
-from reports.items import published_items_by_key, report_items, theme_reports
+from reports.items import (
+    published_items_by_key,
+    report_items,
+    report_list_key,
+    theme_reports,
+)
 from reports.models import (
     RELATED_REPORTS_LIMIT,
     GapAnalysis,
@@ -212,7 +217,7 @@ class OrganisationDetailView(PublicItemMixin, DetailView):
         reports = LargeListPaginator(
             Report.objects.published().filter(organisations=organisation).newest_first(),
             RELATED_REPORTS_LIMIT,
-            list_key=f"reports:organisation={organisation.pk}",
+            list_key=report_list_key({"organisation": organisation}),
             rows_by_key=published_items_by_key,
         )
         people = LargeListPaginator(

@@ -130,16 +130,27 @@ def published_theme_names() -> list[tuple[int, str]]:
     )
 
 
+def report_list_key(filters: dict) -> str:
+    """The name of the reports index's list narrowed by ``filters`` (name: value or row).
+
+    e.g. "reports:kind=interim&theme=3": a valid cache key. Every page that shows the
+    same list under the same name shares its keys, computed once per content version.
+    """
+    chosen = sorted((name, getattr(value, "pk", value)) for name, value in filters.items() if value)
+    return "reports:" + "&".join(f"{name}={value}" for name, value in chosen)
+
+
 def theme_reports(theme, per_page: int = 20) -> LargeListPaginator:
     """A theme's published reports, newest first, a page at a time.
 
-    One list of keys per content version, shared by the theme's page and every page that
-    shows a theme's newest reports (a gap's page).
+    The reports index filtered by the theme is the same list under the same name, so
+    the theme page, that filter and a gap's page (its themes' newest reports) share one
+    list of keys: after an edit it is computed once, not for each of them.
     """
     return LargeListPaginator(
         Report.objects.published().for_theme(theme).newest_first(),
         per_page,
-        list_key=f"theme:{theme.pk}",
+        list_key=report_list_key({"theme": theme}),
         rows_by_key=published_items_by_key,
     )
 
