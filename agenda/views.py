@@ -13,7 +13,7 @@ from collaboration.models import Theme
 from publishing.http import cached_by_content
 from publishing.pagination import LargeListPaginator
 from publishing.versioning import content_cached
-from reports.items import report_items
+from reports.items import newest_in_themes, report_items
 from reports.models import RELATED_REPORTS_LIMIT, KnowledgeGap, Recommendation, Report
 
 from . import register
@@ -202,22 +202,17 @@ class GapDetailView(DetailView):
             related.append(source_report)
         if gap.answered_by_id and gap.answered_by.is_published():
             related.append(gap.answered_by)
-        theme_ids = [theme.pk for theme in gap.themes_shown]
-        sharing = Report.themes.through.objects.filter(theme_id__in=theme_ids)
-        more = (
-            published.filter(pk__in=sharing.values("report_id"))
-            .exclude(pk__in=[r.pk for r in related])
-            .newest_first()[:RELATED_REPORTS_LIMIT]
-        )
         recommendations = (
-            Recommendation.objects.filter(report=source_report, report__in=published)
+            Recommendation.objects.published().filter(report=source_report)
             if source_report is not None
             else Recommendation.objects.none()
         )
         register_url = reverse("involvement:register")
         return super().get_context_data(
             source_reports=report_items(published.filter(pk__in=[r.pk for r in related])),
-            related_reports=report_items(more) if theme_ids else [],
+            related_reports=newest_in_themes(
+                gap.themes_shown, limit=RELATED_REPORTS_LIMIT, exclude=[r.pk for r in related]
+            ),
             recommendations=list(recommendations),
             history=list(gap.status_changes.all()),
             contributors=gap.shown_contributors,

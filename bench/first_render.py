@@ -44,7 +44,7 @@ def page_list() -> list[tuple[str, str]]:
     from django.urls import NoReverseMatch, reverse
 
     from collaboration.models import Organisation, Person, Theme
-    from reports.models import GapAnalysis, Report
+    from reports.models import GapAnalysis, KnowledgeGap, Report
 
     reports = Report.objects.published()
     # The same theme at every size, so its page is compared with itself.
@@ -73,9 +73,22 @@ def page_list() -> list[tuple[str, str]]:
     pages.append(("search", f"{reverse('search:results')}?q=resilience"))
     # Pages the other apps add, where this checkout has them.
     # (The API answers 400 to a parameter it does not know, such as r=.)
-    for name, url_name in [("reports feed", "feeds:reports")]:
+    for name, url_name in [
+        ("reports feed", "feeds:reports"),
+        ("gap register", "agenda:gap-list"),
+        ("recommendations", "impact:recommendation-list"),
+        ("impact log", "impact:entry-list"),
+        ("coverage", "impact:coverage"),
+        ("contact", "browse:contact"),
+    ]:
         try:
             pages.append((name, reverse(url_name)))
+        except NoReverseMatch:
+            pass
+    gap = KnowledgeGap.objects.published().order_by("pk").first()
+    if gap is not None:
+        try:
+            pages.append(("gap page", reverse("agenda:gap-detail", kwargs={"pk": gap.pk})))
         except NoReverseMatch:
             pass
     return pages

@@ -4,7 +4,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from publishing.models import Confirmation, Publishable, Sourced
+from publishing.links import slug_url
+from publishing.models import Confirmation, Publishable, Sourced, published_one
 from publishing.provenance import ENTRY, with_inferences
 
 
@@ -35,7 +36,7 @@ class Theme(Sourced, Publishable):
         return self.short_name
 
     def get_absolute_url(self) -> str:
-        return reverse("browse:theme-detail", kwargs={"slug": self.slug})
+        return slug_url("browse:theme-detail", self.slug)
 
 
 class PublicContact(models.Model):
@@ -94,7 +95,7 @@ class Organisation(Sourced, PublicContact, Publishable):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("browse:organisation-detail", kwargs={"slug": self.slug})
+        return slug_url("browse:organisation-detail", self.slug)
 
     def get_preview_url(self) -> str:
         return reverse("browse:organisation-preview", kwargs={"slug": self.slug})
@@ -127,7 +128,7 @@ class Person(Sourced, PublicContact, Publishable):
         return self.display_name
 
     def get_absolute_url(self) -> str:
-        return reverse("browse:person-detail", kwargs={"slug": self.slug})
+        return slug_url("browse:person-detail", self.slug)
 
     def get_preview_url(self) -> str:
         return reverse("browse:person-preview", kwargs={"slug": self.slug})
@@ -207,7 +208,7 @@ class RoleQuerySet(models.QuerySet):
 
     def published(self):
         """Roles of published people: a role has no public state of its own."""
-        return self.filter(person__in=Person.objects.published())
+        return self.filter(published_one(Person.objects.published(), "person"))
 
 
 class Role(Sourced, Confirmation):

@@ -10,9 +10,12 @@ from django.db.models import Case, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from .models import Provenance
+from .versioning import content_cached
 
 DEFAULT_NOTE = "inferred from the sources, not stated in them"
 ENTRY = "entry"  # how annotations and templates name an inference about the entry as a whole
+# Unconfirmed inferences written into queries as values up to this many (with_inferences).
+LITERAL_NOTES_LIMIT = 500
 
 
 def annotation(name: str) -> str:
@@ -32,12 +35,52 @@ def _notes(model, ref, field):
     return notes.annotate(shown=shown).values("shown")[:1]
 
 
+def _unconfirmed_notes() -> dict | None:
+    """Every unconfirmed inference's shown note, by (content type key, field) and then by
+    entry key, kept per content version; None where there are too many to keep."""
+
+    def compute():
+        rows = Provenance.objects.unconfirmed_inferences().order_by(
+            "content_type_id", "object_id", "field", "id"
+        )
+        rows = list(rows.values_list("content_type_id", "field", "object_id", "note"))
+        if len(rows) > LITERAL_NOTES_LIMIT:
+            return None
+        found = {}
+        for content_type, field, entry, note in rows:
+            # The first by key, as the subquery's [:1] takes it.
+            found.setdefault((content_type, field), {}).setdefault(entry, note or DEFAULT_NOTE)
+        return found
+
+    return content_cached(f"unconfirmed-inference-notes:{LITERAL_NOTES_LIMIT}", compute)
+
+
+def _notes_of(model, ref, field, known):
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False).pk
+    if known is None:
+        return Coalesce(Subquery(_notes(model, ref, field)), Value(""))
+    notes = known.get((content_type, field), {})
+    if not notes:
+        return Value("")
+    return Case(
+        *(When(**{ref: entry}, then=Value(note)) for entry, note in notes.items()),
+        default=Value(""),
+    )
+
+
 def with_inferences(queryset, *fields):
     """Annotate rows with the notes of unconfirmed inferences about these fields.
 
     ``ENTRY`` names the entry as a whole; ``relation__field`` a field of a related entry,
     such as ``latest_source__published_on``.
+
+    While there are at most ``LITERAL_NOTES_LIMIT`` of them (the EMPAC content has 40),
+    the notes are read once per content version (every Provenance write gives it a new
+    value) and written into the query as values, where there are any: one subquery a
+    field made the query slow to build and compile, about a third of the CPU time of a
+    report page or /people/ at 100,000 reports (measured in-process).
     """
+    known = _unconfirmed_notes()
     annotations = {}
     for name in fields:
         model, ref, field = queryset.model, "pk", name
@@ -46,7 +89,7 @@ def with_inferences(queryset, *fields):
             model_field = model._meta.get_field(relation)
             model, ref = model_field.related_model, model_field.attname
         field = "" if field == ENTRY else field
-        annotations[annotation(name)] = Coalesce(Subquery(_notes(model, ref, field)), Value(""))
+        annotations[annotation(name)] = _notes_of(model, ref, field, known)
     return queryset.annotate(**annotations)
 
 

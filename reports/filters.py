@@ -1,31 +1,55 @@
 """The reports index filters: a plain GET form, so filtered lists are shareable URLs."""
 
+import datetime
 from functools import partial
 
 from django import forms
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef
 from django.utils.functional import cached_property
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
 from collaboration.models import Organisation, Theme
 from publishing.versioning import content_cached, content_key
 
-from .models import Report
+from .models import Report, published_one
 
 KIND_CHOICES = [("", "All kinds"), *Report.Kind.choices]
 
 
+def report_years(reports) -> list[int]:
+    """The years in which ``reports`` have a date, newest first: one look-up a year.
+
+    Each is the newest date before the year last found, by the index on the date.
+    QuerySet.dates() had SQLite truncate every report's date in Python: 459 ms of the
+    reports index's CPU time after an edit, at 100,000 reports.
+    """
+    dated = reports.filter(published_on__isnull=False).order_by("-published_on")
+    years = []
+    while True:
+        earlier = dated.filter(published_on__lt=datetime.date(years[-1], 1, 1)) if years else dated
+        newest = earlier.values_list("published_on", flat=True).first()
+        if newest is None:
+            return years
+        years.append(newest.year)
+        if newest.year == datetime.MINYEAR:
+            return years
+
+
 def year_choices(reports):
-    dates = reports.dates("published_on", "year", order="DESC")
-    return [("", "All years")] + [(d.year, d.year) for d in dates]
+    return [("", "All years")] + [(year, year) for year in report_years(reports)]
 
 
 def published_report_tags(reports):
-    # Only tags on published reports, so a draft's tags never show.
-    return Tag.objects.filter(
-        taggit_taggeditem_items__content_type=ContentType.objects.get_for_model(Report),
-        taggit_taggeditem_items__object_id__in=reports.values("pk"),
-    ).distinct()
+    """Only tags on published reports, so a draft's tags never show.
+
+    Each tag's reports are looked up by key until one is public: listing every
+    published report first (``object_id__in``) took 290 ms after an edit.
+    """
+    tagged = TaggedItem.objects.filter(
+        tag=OuterRef("pk"), content_type=ContentType.objects.get_for_model(Report)
+    )
+    return Tag.objects.filter(Exists(tagged.filter(published_one(reports, "object_id"))))
 
 
 def model_choices(field, make_queryset):

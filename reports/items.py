@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from collaboration.models import Theme
+from publishing.pagination import LargeListPaginator
 from publishing.provenance import annotation, with_inferences
 from publishing.versioning import content_cached
 
@@ -127,3 +128,46 @@ def published_theme_names() -> list[tuple[int, str]]:
         "published-theme-names",
         lambda: list(Theme.objects.published().values_list("pk", "short_name")),
     )
+
+
+def report_list_key(filters: dict) -> str:
+    """The name of the reports index's list narrowed by ``filters`` (name: value or row).
+
+    e.g. "reports:kind=interim&theme=3": a valid cache key. Every page that shows the
+    same list under the same name shares its keys, computed once per content version.
+    """
+    chosen = sorted((name, getattr(value, "pk", value)) for name, value in filters.items() if value)
+    return "reports:" + "&".join(f"{name}={value}" for name, value in chosen)
+
+
+def theme_reports(theme, per_page: int = 20) -> LargeListPaginator:
+    """A theme's published reports, newest first, a page at a time.
+
+    The reports index filtered by the theme is the same list under the same name, so
+    the theme page, that filter and a gap's page (its themes' newest reports) share one
+    list of keys: after an edit it is computed once, not for each of them.
+    """
+    return LargeListPaginator(
+        Report.objects.published().for_theme(theme).newest_first(),
+        per_page,
+        list_key=report_list_key({"theme": theme}),
+        rows_by_key=published_items_by_key,
+    )
+
+
+def newest_in_themes(themes, *, limit: int, exclude=()) -> list[dict]:
+    """The ``limit`` newest published reports on any of ``themes``, as list items.
+
+    Read from the themes' kept lists of keys (``theme_reports``): filtering every
+    published report by its themes and sorting them made SQLite list a whole theme's
+    reports for each gap page (76 ms at 100,000 reports).
+    """
+    exclude = set(exclude)
+    candidates = set()
+    for theme in themes:
+        keys = theme_reports(theme).keys
+        candidates.update(key for key in keys[: limit + len(exclude)] if key not in exclude)
+    if not candidates:
+        return []
+    newest = Report.objects.published().filter(pk__in=candidates).newest_first()
+    return report_items(newest[:limit])

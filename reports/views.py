@@ -22,7 +22,7 @@ from publishing.views import PublicItemMixin
 
 from . import citation, structured_data
 from .filters import ReportFilterForm
-from .items import published_items_by_key, report_items
+from .items import published_items_by_key, report_items, report_list_key
 from .models import (
     RELATED_REPORTS_LIMIT,
     GapAnalysis,
@@ -60,12 +60,9 @@ class ReportListView(ListView):
         return self.filter_form.filter(published).newest_first()
 
     def get_paginator(self, *args, **kwargs):
-        data = self.filter_form.cleaned_data
-        # e.g. "kind=interim&theme=3": names the filtered list, and is a valid cache key.
-        filters = "&".join(f"{name}={getattr(v, 'pk', v)}" for name, v in sorted(data.items()) if v)
         return super().get_paginator(
             *args,
-            list_key=f"reports:{filters}",
+            list_key=report_list_key(self.filter_form.cleaned_data),
             rows_by_key=partial(published_items_by_key, with_themes=True),
             **kwargs,
         )
@@ -99,8 +96,10 @@ class ReportDetailView(PublicItemMixin, DetailView):
         listed, listed_in = self.listed(report)
         return super().get_context_data(
             related_reports=report_items(self.related_reports(report, others)),
-            listed_reports=report_items(others.filter(pk__in=listed)[:LISTED_REPORTS_LIMIT]),
-            listed_in=report_items(others.filter(pk__in=listed_in)[:LISTED_REPORTS_LIMIT]),
+            listed_reports=listed
+            and report_items(others.filter(pk__in=listed)[:LISTED_REPORTS_LIMIT]),
+            listed_in=listed_in
+            and report_items(others.filter(pk__in=listed_in)[:LISTED_REPORTS_LIMIT]),
             **self.citation_context(report),
             **kwargs,
         )

@@ -2,6 +2,8 @@
 the kept counts of them per theme), recommendations tracked to impact, and gap analyses
 with the knowledge gaps they and reports raise."""
 
+from publishing.models import published_one
+
 from .gaps import ComparisonRow, GapAnalysis, KnowledgeGap, about_theme
 from .recommendations import (
     Recommendation,
@@ -19,7 +21,6 @@ from .reports import (
     describe_date,
     excerpt,
     machine_date,
-    published_one,
 )
 
 __all__ = [

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from collaboration.models import Theme
+from publishing.links import slug_url
 from publishing.models import (
     Marked,
     Marking,
@@ -14,9 +15,10 @@ from publishing.models import (
     PublishableQuerySet,
     Sourced,
     marking_constraints,
+    published_one,
 )
 
-from .reports import Report, published_one
+from .reports import Report
 
 
 class GapAnalysisQuerySet(PublishableQuerySet):
@@ -63,7 +65,7 @@ class GapAnalysis(Sourced, Marked, Publishable):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("reports:gapanalysis-detail", kwargs={"slug": self.slug})
+        return slug_url("reports:gapanalysis-detail", self.slug)
 
     def get_preview_url(self) -> str:
         return reverse("reports:gapanalysis-preview", kwargs={"slug": self.slug})

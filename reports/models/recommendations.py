@@ -12,6 +12,7 @@ from publishing.models import (
     Publishable,
     PublishableQuerySet,
     Sourced,
+    published_one,
 )
 
 from ..validators import validate_evidence_size
@@ -26,7 +27,7 @@ def recommendation_overdue(on) -> Q:
 class RecommendationQuerySet(models.QuerySet):
     def published(self):
         """A recommendation has no public state of its own: it is public while its report is."""
-        return self.filter(report__in=Report.objects.published())
+        return self.filter(published_one(Report.objects.published(), "report"))
 
     def overdue(self, on=None):
         return self.filter(recommendation_overdue(on or timezone.localdate()))
@@ -203,7 +204,11 @@ class RecommendationStatusChange(models.Model):
 class RecommendationUpdateQuerySet(PublishableQuerySet):
     def published(self):
         """Public updates of public recommendations (those of public reports)."""
-        return super().published().filter(recommendation__in=Recommendation.objects.published())
+        return (
+            super()
+            .published()
+            .filter(published_one(Recommendation.objects.published(), "recommendation"))
+        )
 
 
 EVIDENCE_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "ods", "csv", "txt", "png", "jpg", "jpeg"]

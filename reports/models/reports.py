@@ -4,11 +4,12 @@ import calendar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from taggit.managers import TaggableManager
 
 from collaboration.models import Organisation, Person, Theme
+from publishing.links import slug_url
 from publishing.models import (
     Descriptor,
     Marked,
@@ -31,16 +32,6 @@ RELATED_REPORTS_LIMIT = 5
 LIST_FIELDS = ("id", "slug", "title", "kind", "published_on", "date_precision", "summary")
 # How many words of its summary a list shows for each report.
 SUMMARY_WORDS = 40
-
-
-def published_one(queryset, field: str) -> Exists:
-    """Whether the row that ``field`` points at is in ``queryset`` (a ``.published()`` one).
-
-    Looked up by key for each row, rather than as ``field__in=queryset``: SQLite made
-    that a list of every published report first (60 ms at 100,000 reports, each time
-    a gap analysis or a knowledge gap was read).
-    """
-    return Exists(queryset.filter(pk=OuterRef(field)))
 
 
 class ReportQuerySet(PublishableQuerySet):
@@ -154,7 +145,13 @@ class Report(Sourced, Marked, Publishable):
     class Meta:
         ordering = [models.F("published_on").desc(nulls_last=True), "-id"]
         indexes = [
-            models.Index(fields=["status", "-published_on", "-id"], name="report_public_order"),
+            # The schedule columns too, so that a list's keys (publishing.pagination) are
+            # read from the index alone: fetching every report's row for them made a
+            # theme's 26,000 keys take 452 ms CPU on SQLite at 100,000 reports, 85 ms so.
+            models.Index(
+                fields=["status", "-published_on", "-id", "go_live_at", "expires_at"],
+                name="report_public_order",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -175,7 +172,7 @@ class Report(Sourced, Marked, Publishable):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("reports:report-detail", kwargs={"slug": self.slug})
+        return slug_url("reports:report-detail", self.slug)
 
     @classmethod
     def from_db(cls, db, field_names, values):

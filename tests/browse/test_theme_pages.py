@@ -159,3 +159,26 @@ def test_a_theme_page_names_its_newest_open_gaps_and_links_to_all_of_them(client
     shown = [gap for gap in gaps if gap.question in page]
     assert shown == gaps[-OPEN_GAPS_ON_THEME_PAGE:]
     assertContains(response, f"{reverse('agenda:gap-list')}?theme={theme.slug}")
+
+
+def test_theme_page_and_index_filtered_by_it_list_the_same_reports_after_each_change(client, theme):
+    """One kept list of keys serves both: a publish or unpublish shows on both at once."""
+    older = factories.ReportFactory(themes=[theme], published_on=datetime.date(2020, 1, 1))
+    newer = factories.ReportFactory(themes=[theme], published_on=datetime.date(2021, 1, 1))
+    draft = factories.ReportFactory(
+        themes=[theme], published_on=datetime.date(2022, 1, 1), status=Status.DRAFT
+    )
+    index = f"{reverse('reports:report-list')}?theme={theme.slug}"
+
+    def listed(url):
+        return [item["pk"] for item in client.get(url).context["page_obj"].object_list]
+
+    assert listed(theme.get_absolute_url()) == listed(index) == [newer.pk, older.pk]
+
+    draft.status = Status.PUBLISHED
+    draft.save()
+    assert listed(index) == listed(theme.get_absolute_url()) == [draft.pk, newer.pk, older.pk]
+
+    newer.status = Status.DRAFT
+    newer.save()
+    assert listed(theme.get_absolute_url()) == listed(index) == [draft.pk, older.pk]

@@ -113,13 +113,42 @@ def test_a_fact_quotes_its_passage_and_an_inference_gives_its_basis(fields, fiel
 
 def test_notes_come_with_the_rows_in_one_query(django_assert_num_queries, inferred_theme):
     factories.RoleFactory.create_batch(3)
+    with_inferences(Role.objects.all(), "theme")  # the notes, kept per content version
 
-    with django_assert_num_queries(1):
+    # One query for the rows and their notes, beside the content version's.
+    with django_assert_num_queries(2):
         roles = list(with_inferences(Role.objects.order_by("pk"), "theme", "organisation"))
         notes = [inference_note(role, "theme") for role in roles]
 
     assert notes == [NOTE, "", "", ""]
     assert [inference_note(role, "organisation") for role in roles] == ["", "", "", ""]
+
+
+@pytest.mark.parametrize("confirm", [True, False], ids=["confirmed", "deleted"])
+def test_a_note_goes_as_soon_as_its_inference_is_confirmed_or_deleted(
+    client, inferred_theme, confirm
+):
+    role = Role.objects.get(pk=inferred_theme.object_id)
+    page = role.person.get_absolute_url()
+    assertContains(client.get(page), NOTE)
+
+    if confirm:
+        inferred_theme.confirm(factories.UserFactory())
+    else:
+        inferred_theme.delete()
+
+    assert (
+        inference_note(with_inferences(Role.objects.filter(pk=role.pk), "theme")[0], "theme") == ""
+    )
+    assertNotContains(client.get(page), NOTE)
+
+
+def test_past_the_kept_limit_notes_are_read_in_the_query(inferred_theme, monkeypatch):
+    from publishing import provenance
+
+    monkeypatch.setattr(provenance, "LITERAL_NOTES_LIMIT", 0)
+    role = with_inferences(Role.objects.filter(pk=inferred_theme.object_id), "theme").get()
+    assert inference_note(role, "theme") == NOTE
 
 
 def test_a_note_not_annotated_is_looked_up(inferred_theme):

@@ -126,6 +126,16 @@ def test_tags_of_draft_reports_are_not_offered_as_filters(client, filterable):
     assertNotContains(response, "unannounced operation")
 
 
+def test_the_years_offered_are_those_of_published_reports_newest_first(client, filterable):
+    factories.ReportFactory(status=Status.DRAFT, published_on=datetime.date(2019, 3, 1))
+    factories.ReportFactory(published_on=datetime.date(2016, 12, 31))
+    factories.ReportFactory(published_on=None)
+
+    choices = client.get(REPORTS).context["filter_form"].fields["year"].choices
+
+    assert [value for value, _ in choices] == ["", 2021, 2020, 2016]
+
+
 def test_a_draft_theme_cannot_be_used_to_filter(client, filterable):
     hidden = factories.ThemeFactory(slug="hidden", status=Status.DRAFT)
     factories.ReportFactory(title="Public report on a hidden theme", themes=[hidden])
@@ -309,7 +319,8 @@ def test_report_pages_query_count_does_not_grow_with_content(client, django_asse
     pages = [REPORTS, REPORTS + filters, REPORTS + "?year=abc", reports[-1].get_absolute_url()]
 
     # The report page: related reports as the newest few and their links (two queries,
-    # bounded however many reports there are), listed reports by key.
+    # bounded however many reports there are), listed reports by key; once per content
+    # version, the notes of unconfirmed inferences (publishing.provenance).
     assert_query_counts_flat(
-        client, django_assert_max_num_queries, pages, budget=18, grow=lambda: grow_catalogue(LARGE)
+        client, django_assert_max_num_queries, pages, budget=19, grow=lambda: grow_catalogue(LARGE)
     )
