@@ -7,6 +7,9 @@ by field, with Apply and Reject for editors and Withdraw for the curator who pro
 it. The item's inline rows (a report's recommendations…) are read only for curators
 while it is published: a pending change holds the item's own fields, and rows edited
 in place would go live unreviewed.
+
+The records of review, the workflow's moves (``Transition``) and the pending changes,
+have read-only admin lists: nobody adds, edits or deletes a record of who decided.
 """
 
 from types import SimpleNamespace
@@ -23,7 +26,7 @@ from django.utils.html import format_html
 from taggit.utils import edit_string_for_tags
 
 from . import pending, workflow
-from .models import PendingChange, Status
+from .models import PendingChange, Status, Transition
 
 WAITS_MESSAGE = "Your changes wait for an editor; the public still sees the published version."
 REVIEW_NOTICE = (
@@ -264,6 +267,29 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(Transition)
+class TransitionAdmin(ReadOnlyAdmin):
+    """Who moved what to which state, and when: the workflow's record, read only."""
+
+    list_display = ["at", "item_name", "content_type", "from_status", "to_status", "by", "note"]
+    list_filter = [
+        "to_status",
+        "from_status",
+        ("content_type", admin.RelatedOnlyFieldListFilter),
+        ("by", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["note", "by__username"]
+    list_select_related = ["content_type", "by"]
+    date_hierarchy = "at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("item")
+
+    @admin.display(description="item")
+    def item_name(self, obj) -> str:
+        return str(obj.item) if obj.item is not None else f"#{obj.object_id} (deleted)"
 
 
 @admin.register(PendingChange)
