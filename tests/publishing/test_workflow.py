@@ -7,12 +7,13 @@ preview a draft exactly as the public will see it.
 """
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from collaboration.models import Organisation, Person, Theme
 from publishing.curators import CURATORS_GROUP, EDITORS_GROUP
-from publishing.models import Status, Transition
+from publishing.models import Publishable, Status, Transition
 from publishing.workflow import history
 from reports.models import GapAnalysis, Report
 from tests import factories
@@ -211,15 +212,29 @@ def test_a_draft_is_still_404_not_410(client):
     assert client.get(report.get_absolute_url()).status_code == 404
 
 
-@pytest.mark.parametrize(
-    "factory",
-    [
-        factories.ReportFactory,
-        factories.GapAnalysisFactory,
-        factories.OrganisationFactory,
-        factories.PersonFactory,
-    ],
-)
+PREVIEWED = [
+    factories.ReportFactory,
+    factories.GapAnalysisFactory,
+    factories.OrganisationFactory,
+    factories.PersonFactory,
+    factories.ThemeFactory,
+    factories.ImpactEntryFactory,
+]
+
+
+def test_every_publishable_with_a_public_page_has_a_preview():
+    with_pages = {
+        model
+        for model in apps.get_models()
+        if issubclass(model, Publishable) and hasattr(model, "get_absolute_url")
+    }
+    assert with_pages == {factory._meta.model for factory in PREVIEWED}
+    for factory in PREVIEWED:
+        item = factory(status=Status.DRAFT)
+        assert item.get_preview_url() not in (None, item.get_absolute_url()), factory
+
+
+@pytest.mark.parametrize("factory", PREVIEWED, ids=lambda f: f._meta.model.__name__)
 def test_staff_preview_a_draft_as_the_public_would_see_it_never_cached_noindex(
     client, curator, factory
 ):
