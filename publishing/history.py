@@ -234,13 +234,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
             if field.name in form.base_fields
         }
 
-        class WithVersionLinks(form):
-            def __init__(self, *args, **kwargs):
-                super().__init__(*args, **kwargs)
-                self.initial.update(initial)
-
-        WithVersionLinks.__name__ = form.__name__
-        return WithVersionLinks
+        return form_with_initial(form, initial)
 
     def save_model(self, request, obj, form, change):
         version_id = getattr(request, "_history_revert_version", None)
@@ -267,6 +261,18 @@ class HistoryAdmin(SimpleHistoryAdmin):
             f"“{obj.get_status_display() if hasattr(obj, 'get_status_display') else 'as it was'}”.",
             messages.SUCCESS,
         )
+
+
+def form_with_initial(form, initial: dict):
+    """``form`` showing ``initial`` over the instance's own values (bound or not)."""
+
+    class WithInitial(form):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.initial.update(initial)
+
+    WithInitial.__name__ = form.__name__
+    return WithInitial
 
 
 def keep_as_now(obj, current) -> None:

@@ -26,6 +26,7 @@ from django.utils.html import format_html
 from taggit.utils import edit_string_for_tags
 
 from . import pending, workflow
+from .history import form_with_initial
 from .models import PendingChange, Status, Transition
 
 WAITS_MESSAGE = "Your changes wait for an editor; the public still sees the published version."
@@ -99,13 +100,7 @@ class ReviewMixin:
         if current is not None:
             initial[NOTE_FIELD] = current.note
 
-        class WithProposal(form):
-            def __init__(self, *args, **kwargs):
-                super().__init__(*args, **kwargs)
-                self.initial.update(initial)
-
-        WithProposal.__name__ = form.__name__
-        return WithProposal
+        return form_with_initial(form, initial)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
