@@ -141,7 +141,8 @@ class ReviewMixin:
             if taken_down:
                 for name in taken_down:
                     setattr(live, name, getattr(obj, name))
-                live.save(update_fields=[*taken_down, "updated_at"])
+                # A whole save, so every re-marking rule runs (a file's clearance too).
+                live.save()
                 workflow.record(
                     live, Status.PUBLISHED, live.status, by=request.user, note="re-marked"
                 )

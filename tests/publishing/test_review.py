@@ -180,6 +180,20 @@ def test_re_marking_takes_a_published_report_down_at_once(curator_client, publis
     assert not Report.objects.published().filter(pk=published_report.pk).exists()
 
 
+def test_re_marking_the_file_applies_at_once_and_the_rest_waits(curator_client, published_report):
+    propose(
+        curator_client,
+        published_report,
+        pdf_marking=Marking.OFFICIAL_SENSITIVE,
+        title="Retitled with the file",
+    )
+    published_report.refresh_from_db()
+    assert published_report.pdf_marking == Marking.OFFICIAL_SENSITIVE
+    assert published_report.pdf_cleared_at is None
+    assert published_report.title != "Retitled with the file"
+    assert PendingChange.objects.get().proposed == {"title": "Retitled with the file"}
+
+
 def test_curator_edit_of_a_draft_applies_at_once(curator_client, draft_report):
     propose(curator_client, draft_report, title="Draft retitled")
     draft_report.refresh_from_db()
