@@ -18,6 +18,11 @@ urlpatterns = [
     path("people/", views.PersonListView.as_view(), name="person-list"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person-detail"),
     path(
+        "themes/<slug:slug>/preview/",
+        views.ThemeDetailView.as_view(preview=True),
+        name="theme-preview",
+    ),
+    path(
         "partners/<slug:slug>/preview/",
         views.OrganisationDetailView.as_view(preview=True),
         name="organisation-preview",

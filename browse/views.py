@@ -95,7 +95,7 @@ def open_gaps_by_theme() -> dict[int, int]:
 class ThemeDetailView(PublicItemMixin, ListView):
     """A theme and its reports, newest first, a page at a time (?page=)."""
 
-    item_model = Theme  # a withdrawn theme's address answers 410; no preview (yet)
+    item_model = Theme
 
     template_name = "browse/theme_detail.html"
     context_object_name = "reports"
@@ -104,9 +104,12 @@ class ThemeDetailView(PublicItemMixin, ListView):
 
     def get(self, request, *args, **kwargs):
         slug = kwargs["slug"]
-        self.theme = content_cached(
-            f"theme:{slug}", lambda: Theme.objects.published().filter(slug=slug).first()
-        )
+        if self.preview:  # never from the cache: staff see the theme as saved now
+            self.theme = self.visible(Theme.objects).filter(slug=slug).first()
+        else:
+            self.theme = content_cached(
+                f"theme:{slug}", lambda: Theme.objects.published().filter(slug=slug).first()
+            )
         if self.theme is None:
             raise Http404("No published theme has that address.")
         return super().get(request, *args, **kwargs)

@@ -38,6 +38,9 @@ class Theme(Sourced, Publishable):
     def get_absolute_url(self) -> str:
         return slug_url("browse:theme-detail", self.slug)
 
+    def get_preview_url(self) -> str:
+        return reverse("browse:theme-preview", kwargs={"slug": self.slug})
+
 
 class PublicContact(models.Model):
     """An address the public may write to, shown only where its owner agreed to it."""

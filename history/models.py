@@ -3,6 +3,11 @@
 ``simple_history.register`` gives each model a ``history`` manager and a historical
 model in this app. A Report's extracted PDF text is left out: it is large, is derived
 from the file (whose name is kept), and is read again from it.
+
+Links to other content are kept too (``m2m_fields``: a report's themes, authors,
+organisations and listed reports, an analysis's themes), so a version says what it
+was linked to. A report's tags are not: simple-history 3.13 cannot register taggit's
+manager as an m2m field (it fails at start-up), so tag changes are not versioned.
 """
 
 import simple_history
@@ -24,10 +29,13 @@ TRACKED = {
     Organisation: {},
     Person: {},
     Role: {},
-    Report: {"excluded_fields": REPORT_EXCLUDED_FIELDS},
+    Report: {
+        "excluded_fields": REPORT_EXCLUDED_FIELDS,
+        "m2m_fields": ["themes", "authors", "organisations", "listed_reports"],
+    },
     Recommendation: {},
     AlignmentRow: {},
-    GapAnalysis: {},
+    GapAnalysis: {"m2m_fields": ["themes"]},
     ComparisonRow: {},
     KnowledgeGap: {},
 }

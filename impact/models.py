@@ -71,3 +71,6 @@ class ImpactEntry(Sourced, Publishable):
 
     def get_absolute_url(self) -> str:
         return reverse("impact:entry-detail", kwargs={"slug": self.slug})
+
+    def get_preview_url(self) -> str:
+        return reverse("impact:entry-preview", kwargs={"slug": self.slug})

@@ -17,6 +17,11 @@ urlpatterns = [
     ),
     path("impact/", views.ImpactEntryListView.as_view(), name="entry-list"),
     path("impact/<slug:slug>/", views.ImpactEntryDetailView.as_view(), name="entry-detail"),
+    path(
+        "impact/<slug:slug>/preview/",
+        views.ImpactEntryDetailView.as_view(preview=True),
+        name="entry-preview",
+    ),
     path("coverage/", views.CoverageView.as_view(), name="coverage"),
     path("coverage.csv", views.coverage_csv, name="coverage-csv"),
 ]

@@ -11,6 +11,7 @@ from collaboration.models import Organisation, Theme
 from publishing.http import cached_by_content
 from publishing.pagination import LargeListPaginator
 from publishing.versioning import content_cached
+from publishing.views import PublicItemMixin
 from reports.models import KnowledgeGap, Recommendation, Report
 
 from . import coverage
@@ -133,13 +134,14 @@ class ImpactEntryListView(ListView):
         return super().get_context_data(filter_form=self.filter_form, **kwargs)
 
 
-class ImpactEntryDetailView(DetailView):
+class ImpactEntryDetailView(PublicItemMixin, DetailView):
     template_name = "impact/entry_detail.html"
     context_object_name = "entry"
+    item_model = ImpactEntry
 
     def get_queryset(self):
         public_recommendations = Recommendation.objects.published().select_related("report")
-        return ImpactEntry.objects.published().prefetch_related(
+        return self.visible(ImpactEntry.objects).prefetch_related(
             published_themes(),
             Prefetch("recommendations", queryset=public_recommendations),
             Prefetch(

@@ -18,13 +18,8 @@ from django.utils.html import format_html, format_html_join
 from . import workflow
 from .history import HistoryAdmin
 from .models import REFUSED_MARKINGS, REFUSED_MESSAGE, Marking, Provenance, Sourced, Status
-
-
-def saved_status(obj) -> str | None:
-    """The state ``obj`` has in the database now; None if it is not saved."""
-    if obj.pk is None:
-        return None
-    return type(obj)._default_manager.filter(pk=obj.pk).values_list("status", flat=True).first()
+from .review import ReviewMixin
+from .workflow import saved_status
 
 
 class WorkflowForm(forms.ModelForm):
@@ -82,12 +77,13 @@ class WorkflowInlineMixin:
         return formset
 
 
-class PublishableAdmin(HistoryAdmin):
+class PublishableAdmin(ReviewMixin, HistoryAdmin):
     """The workflow for models with a status: moves by role, schedule, the record of moves.
 
     Curators send items for review; editors publish, schedule, withdraw and return them
     to draft (``publishing.workflow``). Every route through here that saves, the change
     form, the list's actions and its editable columns, is checked in ``save_model`` too.
+    A curator's edit of a published item waits for an editor (``publishing.review``).
     """
 
     form = WorkflowForm

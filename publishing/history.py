@@ -60,6 +60,54 @@ def field_rows(model, older, newer) -> list[dict]:
     return rows
 
 
+def linked_fields(model) -> list:
+    """The many-to-many fields history keeps for ``model`` (``m2m_fields``)."""
+    return list(getattr(model.history.model, "_history_m2m_fields", ()))
+
+
+def linked_pks(record, field) -> list:
+    """The pks ``record`` (one version) was linked to through ``field``."""
+    reverse_name = field.m2m_reverse_field_name()
+    return sorted(getattr(record, field.name).values_list(f"{reverse_name}_id", flat=True))
+
+
+def unversioned_links(model) -> list[str]:
+    """The names of ``model``'s links history does not keep (a report's tags)."""
+    kept = {field.name for field in linked_fields(model)}
+    return [str(f.verbose_name).lower() for f in model._meta.many_to_many if f.name not in kept]
+
+
+def page_links(model, field, records) -> dict:
+    """For each of ``records`` (versions), by history id: the pks it was linked to."""
+    rows = getattr(model.history.model, field.name).model._default_manager
+    reverse_name = field.m2m_reverse_field_name()
+    found = {record.pk: [] for record in records}
+    pairs = rows.filter(history__in=list(found)).values_list("history_id", f"{reverse_name}_id")
+    for history_id, pk in pairs:
+        found[history_id].append(pk)
+    return {history_id: sorted(pks) for history_id, pks in found.items()}
+
+
+def linked_rows(model, older, newer) -> list[dict]:
+    rows = []
+    for field in linked_fields(model):
+        old_pks, new_pks = linked_pks(older, field), linked_pks(newer, field)
+        names = field.related_model._default_manager.in_bulk({*old_pks, *new_pks})
+        rows.append(
+            {
+                "label": field.verbose_name,
+                "old": _names(names, old_pks),
+                "new": _names(names, new_pks),
+                "changed": old_pks != new_pks,
+            }
+        )
+    return rows
+
+
+def _names(objects: dict, pks: list) -> str:
+    return "\n".join(str(objects.get(pk, f"#{pk} (deleted)")) for pk in pks) or "–"
+
+
 def _display(field, value) -> str:
     if value in (None, ""):
         return "–"
@@ -111,8 +159,12 @@ class HistoryAdmin(SimpleHistoryAdmin):
             "object": obj,
             "older": older,
             "newer": newer,
-            "rows": field_rows(self.model, older, newer),
+            "rows": [
+                *field_rows(self.model, older, newer),
+                *linked_rows(self.model, older, newer),
+            ],
             "history_url": self._history_url(obj),
+            "unversioned_links": unversioned_links(self.model),
         }
         return TemplateResponse(request, "admin/history/compare.html", context)
 
@@ -133,10 +185,56 @@ class HistoryAdmin(SimpleHistoryAdmin):
         }
         return super().history_view(request, object_id, extra_context=context)
 
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        """The fields each version changed, its links included, in a query per link field.
+
+        simple-history diffs links version by version (queries per row of the page);
+        here they are read for the whole page at once and compared in memory.
+        """
+        records = list(historical_records)
+        fields = linked_fields(self.model)
+        if not fields or len(records) < 2:
+            super().set_history_delta_changes(request, records, foreign_keys_are_objs)
+            return
+        links = {field: page_links(self.model, field, records) for field in fields}
+        previous = None
+        for current in records:
+            if previous is not None:
+                delta = previous.diff_against(
+                    current,
+                    excluded_fields=[field.name for field in fields],
+                    foreign_keys_are_objs=foreign_keys_are_objs,
+                )
+                helper = self.get_historical_record_context_helper(request, previous)
+                changes = helper.context_for_delta_changes(delta)
+                changes += [
+                    {"field": field.verbose_name}
+                    for field, by_version in links.items()
+                    if by_version[previous.pk] != by_version[current.pk]
+                ]
+                previous.history_delta_changes = changes
+            previous = current
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # Marks the save that follows as a revert (save_model reads it).
         request._history_revert_version = version_id
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        version_id = getattr(request, "_history_revert_version", None)
+        if version_id is None or obj is None or not linked_fields(self.model):
+            return form
+        # simple-history's revert form shows the links as they are now; show the
+        # version's, so reverting restores them too.
+        record = get_object_or_404(self.model.history, history_id=version_id)
+        initial = {
+            field.name: linked_pks(record, field)
+            for field in linked_fields(self.model)
+            if field.name in form.base_fields
+        }
+
+        return form_with_initial(form, initial)
 
     def save_model(self, request, obj, form, change):
         version_id = getattr(request, "_history_revert_version", None)
@@ -163,6 +261,18 @@ class HistoryAdmin(SimpleHistoryAdmin):
             f"“{obj.get_status_display() if hasattr(obj, 'get_status_display') else 'as it was'}”.",
             messages.SUCCESS,
         )
+
+
+def form_with_initial(form, initial: dict):
+    """``form`` showing ``initial`` over the instance's own values (bound or not)."""
+
+    class WithInitial(form):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.initial.update(initial)
+
+    WithInitial.__name__ = form.__name__
+    return WithInitial
 
 
 def keep_as_now(obj, current) -> None:

@@ -427,3 +427,53 @@ class Marked(models.Model):
         if self.marking_descriptor:
             return f"{self.marking} {self.marking_descriptor}"
         return self.marking
+
+
+class PendingChange(models.Model):
+    """A curator's edit of a published item, kept off the site until an editor applies it.
+
+    ``proposed`` holds the item's own fields that differ from the published version, as
+    JSON (``publishing.pending``). An item has at most one open change: a second edit
+    updates it. Applied, rejected and withdrawn changes stay, as the record of who decided.
+    """
+
+    class Outcome(models.TextChoices):
+        OPEN = "", "Waiting for review"
+        APPLIED = "applied", "Applied"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    proposed = models.JSONField(default=dict)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    note = models.TextField("note for the editor", blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True, default="")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["updated_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"],
+                condition=Q(outcome=""),
+                name="pending_change_one_open_per_item",
+            )
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="pending_change_item")]
+
+    def __str__(self) -> str:
+        return f"change to {self.content_type.name} {self.object_id} by {self.by or 'not recorded'}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.outcome == self.Outcome.OPEN

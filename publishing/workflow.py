@@ -32,6 +32,13 @@ def is_editor(user) -> bool:
     return bool(user and user.is_active and user.has_perm(PUBLISH_PERMISSION))
 
 
+def saved_status(obj) -> str | None:
+    """The state ``obj`` has in the database now; None if it is not saved."""
+    if obj is None or obj.pk is None:
+        return None
+    return type(obj)._default_manager.filter(pk=obj.pk).values_list("status", flat=True).first()
+
+
 def refusal(user, old: str | None, new: str) -> str | None:
     """Why ``user`` may not move an item from ``old`` to ``new``; None if they may."""
     if old == new or is_editor(user):

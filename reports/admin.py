@@ -231,10 +231,8 @@ class ReportAdmin(MarkedAdmin):
                 inline_form.instance._changed_by = request.user  # for the status history
         super().save_formset(request, form, formset, change)
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
+    def after_save_related(self, report) -> None:
         # The primary theme is one of the report's themes, so theme pages list the report.
-        report = form.instance
         if report.primary_theme_id:
             report.themes.add(report.primary_theme_id)
 

@@ -1,8 +1,9 @@
 """What waits for staff, on the admin home: a few counts, each one query, and links.
 
 Registrations to follow up; content not yet public (in review where the workflow has
-that state, drafts until then); items scheduled to go live, where a model has a go-live
-time; sign-in locks in force. Queries are a fixed number, however many rows there are.
+that state, drafts until then); curators' changes to public items waiting for an editor;
+items scheduled to go live, where a model has a go-live time; sign-in locks in force.
+Queries are a fixed number, however many rows there are.
 """
 
 import datetime
@@ -15,9 +16,10 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from involvement.models import InterestRegistration
-from publishing.models import Publishable
+from publishing.models import PendingChange, Publishable
 
 from . import twofactor
 
@@ -36,6 +38,13 @@ class Line:
 
 
 @dataclass
+class Item:
+    label: str
+    url: str
+    detail: str = ""
+
+
+@dataclass
 class Section:
     title: str
     lines: list[Line] = field(default_factory=list)
@@ -50,6 +59,10 @@ def _changelist(model, query: str = "") -> str:
     except NoReverseMatch:
         return ""
     return f"{url}?{query}" if query else url
+
+
+def _day(moment) -> str:
+    return date_format(timezone.localtime(moment), "j M Y")
 
 
 def _can_view(user, model) -> bool:
@@ -83,7 +96,7 @@ def registrations(user) -> Section | None:
                 _changelist(model, "status__exact=contacted"),
             ),
         ],
-        items=oldest,
+        items=[Item(r.name, r.get_admin_url(), f"registered {_day(r.created_at)}") for r in oldest],
     )
 
 
@@ -122,6 +135,29 @@ def waiting(user) -> Section:
     )
 
 
+def pending_changes(user) -> Section | None:
+    if not _can_view(user, PendingChange):
+        return None
+    open_changes = PendingChange.objects.filter(outcome=PendingChange.Outcome.OPEN)
+    oldest = open_changes.select_related("by").prefetch_related("item")[:OLDEST_SHOWN]
+    items = []
+    for change in oldest:
+        if change.item is None:
+            continue
+        opts = change.item._meta
+        url = reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_pending_change", args=[change.item.pk]
+        )
+        who = change.by.get_username() if change.by else "a former curator"
+        items.append(Item(f"{opts.verbose_name.capitalize()}: {change.item}", url, f"by {who}"))
+    line = Line(
+        "Changes to public items",
+        open_changes.count(),
+        _changelist(PendingChange, "outcome__exact="),
+    )
+    return Section("Changes waiting for an editor", [line], items=items)
+
+
 def scheduled(user, *, now=None) -> Section | None:
     now = now or timezone.now()
     lines = []
@@ -154,7 +190,13 @@ def locks(user, *, now=None) -> Section | None:
 
 
 def dashboard(user) -> dict:
-    sections = [registrations(user), waiting(user), scheduled(user), locks(user)]
+    sections = [
+        registrations(user),
+        waiting(user),
+        pending_changes(user),
+        scheduled(user),
+        locks(user),
+    ]
     return {
         "sections": [section for section in sections if section is not None],
         "two_factor_on": twofactor.has_two_factor(user),

@@ -3,6 +3,7 @@ sends (tests/<app>/test_admin.py)."""
 
 from django.conf import settings
 from django.contrib import admin
+from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from factory.django import DjangoModelFactory
 
@@ -173,3 +174,35 @@ def recommendation_fields(index, number, heading, pk=""):
         f"{prefix}owner_person": "",
         f"{prefix}target_date": "",
     }
+
+
+def change_url(obj):
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+
+
+def form_data(client, obj, **changes):
+    """The change form's own data, as the browser would send it, with ``changes``."""
+    response = client.get(change_url(obj))
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    data = {}
+    for name, _field in form.fields.items():
+        value = form[name].value()
+        if value is None or isinstance(value, FieldFile):
+            continue
+        if isinstance(value, list | tuple):
+            data[name] = [str(v) for v in value]
+        else:
+            data[name] = value
+    for formset in response.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        for name in management.fields:
+            data[f"{management.prefix}-{name}"] = management[name].value()
+        for inline_form in formset.formset.forms:
+            for name in inline_form.fields:
+                value = inline_form[name].value()
+                if value is not None:
+                    data[inline_form.add_prefix(name)] = value
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}

@@ -93,6 +93,8 @@ STAFF_PREVIEWS = {
     "reports:gapanalysis-preview",
     "browse:organisation-preview",
     "browse:person-preview",
+    "browse:theme-preview",
+    "impact:entry-preview",
 }
 
 

@@ -178,8 +178,68 @@ def test_the_history_page_costs_a_flat_number_of_queries(
             assert curator_client.get(history_url(report)).status_code == 200
         return len(captured)
 
+    # Two versions: the first one with changes to list (and links to read for them).
+    report.save()
     few = count()
     for n in range(8):
         report.title = f"Title {n}"
         report.save()
     assert count() <= few + 1
+
+
+# Links: a version keeps what the item was linked to (simple-history's m2m_fields).
+
+
+@pytest.fixture
+def relinked(curator_client):
+    """A draft report first about one theme, then, edited in the admin, about another."""
+    first_theme = factories.ThemeFactory(short_name="First theme")
+    second_theme = factories.ThemeFactory(short_name="Second theme")
+    report = factories.ReportFactory(status=Status.DRAFT, themes=[first_theme])
+    report.save()  # a version that has the first theme
+    linked = report.history.latest()
+    data = report_form(report, status=Status.DRAFT, themes=[str(second_theme.pk)])
+    assert curator_client.post(history_url(report, "change"), data).status_code == 302
+    return report, linked, first_theme, second_theme
+
+
+def test_a_version_keeps_the_themes_the_report_had(relinked):
+    report, linked, first_theme, second_theme = relinked
+    assert [row.theme for row in linked.themes.all()] == [first_theme]
+    assert [row.theme for row in report.history.latest().themes.all()] == [second_theme]
+
+
+def test_compare_shows_a_change_of_themes(curator_client, relinked):
+    report, linked, _first, _second = relinked
+    page = curator_client.get(
+        history_url(report, "history_compare"),
+        {"from": linked.history_id, "to": report.history.latest().history_id},
+    )
+    row = next(row for row in page.context["rows"] if row["label"] == "themes")
+    assert row["changed"] and (row["old"], row["new"]) == ("First theme", "Second theme")
+    table = page.content.decode().split('id="history-compare"', 1)[1].split("</table>", 1)[0]
+    assert "Themes <strong>changed</strong>" in table and "Second theme" in table
+
+
+def test_revert_restores_the_themes_of_the_version(curator_client, relinked):
+    report, linked, first_theme, _second = relinked
+    url = history_url(report, "simple_history", linked.history_id)
+    form = curator_client.get(url).context["adminform"].form
+    assert [int(pk) for pk in form["themes"].value()] == [first_theme.pk]
+    data = report_form(
+        report, status=Status.DRAFT, themes=[str(pk) for pk in form["themes"].value()]
+    )
+    inline_prefixes = ("recommendations", "alignment_rows", "publishing")
+    data = {k: v for k, v in data.items() if not k.startswith(inline_prefixes)}
+    assert curator_client.post(url, data).status_code == 302
+    assert list(report.themes.all()) == [first_theme]
+
+
+def test_compare_says_tags_are_not_kept(curator_client, relinked):
+    report, linked, _first, _second = relinked
+    page = curator_client.get(
+        history_url(report, "history_compare"),
+        {"from": linked.history_id, "to": report.history.latest().history_id},
+    )
+    assert page.context["unversioned_links"] == ["tags"]
+    assert "neither compared here nor restored by a revert: tags" in page.content.decode()

@@ -355,10 +355,12 @@ class TestAdmin:
         assert update.status == "in_review"
 
     def test_report_admin_edits_status_in_its_recommendation_inline(
-        self, curator_client, published_report
+        self, curator_client, draft_report
     ):
-        factories.RecommendationFactory(report=published_report)
-        url = reverse("admin:reports_report_change", args=[published_report.pk])
+        # A draft: a published report's rows are read only for curators (test_review.py);
+        # they record progress on the recommendation's own page.
+        factories.RecommendationFactory(report=draft_report)
+        url = reverse("admin:reports_report_change", args=[draft_report.pk])
         page = curator_client.get(url).content.decode()
         assert 'name="recommendations-0-status"' in page
         assert 'name="recommendations-0-target_date"' in page

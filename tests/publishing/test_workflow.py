@@ -7,16 +7,17 @@ preview a draft exactly as the public will see it.
 """
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
-from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 
 from collaboration.models import Organisation, Person, Theme
 from publishing.curators import CURATORS_GROUP, EDITORS_GROUP
-from publishing.models import Status, Transition
+from publishing.models import Publishable, Status, Transition
 from publishing.workflow import history
 from reports.models import GapAnalysis, Report
 from tests import factories
+from tests.admin_helpers import change_url, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -29,41 +30,9 @@ PUBLISHABLE = [
 ]
 
 
-def change_url(obj):
-    opts = obj._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-
-
 def changelist_url(model):
     opts = model._meta
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-
-
-def form_data(client, obj, **changes):
-    """The change form's own data, as the browser would send it, with ``changes``."""
-    response = client.get(change_url(obj))
-    assert response.status_code == 200
-    form = response.context["adminform"].form
-    data = {}
-    for name, _field in form.fields.items():
-        value = form[name].value()
-        if value is None or isinstance(value, FieldFile):
-            continue
-        if isinstance(value, list | tuple):
-            data[name] = [str(v) for v in value]
-        else:
-            data[name] = value
-    for formset in response.context["inline_admin_formsets"]:
-        management = formset.formset.management_form
-        for name in management.fields:
-            data[f"{management.prefix}-{name}"] = management[name].value()
-        for inline_form in formset.formset.forms:
-            for name in inline_form.fields:
-                value = inline_form[name].value()
-                if value is not None:
-                    data[inline_form.add_prefix(name)] = value
-    data.update(changes)
-    return {key: value for key, value in data.items() if value is not None}
 
 
 def action(client, model, name, objects):
@@ -243,15 +212,29 @@ def test_a_draft_is_still_404_not_410(client):
     assert client.get(report.get_absolute_url()).status_code == 404
 
 
-@pytest.mark.parametrize(
-    "factory",
-    [
-        factories.ReportFactory,
-        factories.GapAnalysisFactory,
-        factories.OrganisationFactory,
-        factories.PersonFactory,
-    ],
-)
+PREVIEWED = [
+    factories.ReportFactory,
+    factories.GapAnalysisFactory,
+    factories.OrganisationFactory,
+    factories.PersonFactory,
+    factories.ThemeFactory,
+    factories.ImpactEntryFactory,
+]
+
+
+def test_every_publishable_with_a_public_page_has_a_preview():
+    with_pages = {
+        model
+        for model in apps.get_models()
+        if issubclass(model, Publishable) and hasattr(model, "get_absolute_url")
+    }
+    assert with_pages == {factory._meta.model for factory in PREVIEWED}
+    for factory in PREVIEWED:
+        item = factory(status=Status.DRAFT)
+        assert item.get_preview_url() not in (None, item.get_absolute_url()), factory
+
+
+@pytest.mark.parametrize("factory", PREVIEWED, ids=lambda f: f._meta.model.__name__)
 def test_staff_preview_a_draft_as_the_public_would_see_it_never_cached_noindex(
     client, curator, factory
 ):

@@ -175,7 +175,8 @@ def test_an_upload_that_is_not_a_pdf_is_a_form_error(curator_client, name, conte
 
 
 def test_a_bad_pdf_on_an_existing_report_keeps_the_report_as_it_was(curator_client):
-    report = factories.ReportFactory(title="Before")
+    # A draft: a curator's edit of a published report waits for review (test_review.py).
+    report = factories.ReportFactory(title="Before", status=Status.DRAFT)
     upload = SimpleUploadedFile("report.pdf", b"<html>not a pdf</html>", "application/pdf")
     response = curator_client.post(
         url(Report, "change", report.pk), report_form(report, title="After", pdf=upload)
@@ -199,7 +200,8 @@ def test_two_new_recommendations_with_one_number_is_a_form_error(curator_client)
 
 
 def test_reusing_an_existing_recommendation_number_is_a_form_error(curator_client):
-    report = factories.ReportFactory(title="Before")
+    # A draft: a curator's edit of a published report waits for review (test_review.py).
+    report = factories.ReportFactory(title="Before", status=Status.DRAFT)
     first = factories.RecommendationFactory(report=report, number=1, heading="Red teaming")
     data = report_form(
         report,
@@ -233,7 +235,8 @@ def test_saving_a_report_adds_its_primary_theme_to_its_themes(curator_client):
 
 
 def test_a_report_whose_stored_pdf_has_gone_missing_can_still_be_edited(curator_client):
-    report = factories.ReportFactory(title="Before")
+    # A draft: a curator's edit of a published report waits for review (test_review.py).
+    report = factories.ReportFactory(title="Before", status=Status.DRAFT)
     Report.objects.filter(pk=report.pk).update(pdf="reports/2020/gone.pdf")
     response = curator_client.post(
         url(Report, "change", report.pk), report_form(report, title="After")

@@ -1,0 +1,311 @@
+"""The admin side of review: curators' edits of published items wait for an editor.
+
+``ReviewMixin`` (in every Publishable's admin, through ``PublishableAdmin``) turns a
+curator's save of a published item into a ``PendingChange`` (``publishing.pending``)
+and gives the item a review page: the published value beside the proposed one, field
+by field, with Apply and Reject for editors and Withdraw for the curator who proposed
+it. The item's inline rows (a report's recommendations…) are read only for curators
+while it is published: a pending change holds the item's own fields, and rows edited
+in place would go live unreviewed.
+
+The records of review, the workflow's moves (``Transition``) and the pending changes,
+have read-only admin lists: nobody adds, edits or deletes a record of who decided.
+"""
+
+from types import SimpleNamespace
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from taggit.utils import edit_string_for_tags
+
+from . import pending, workflow
+from .history import form_with_initial
+from .models import PendingChange, Status, Transition
+
+WAITS_MESSAGE = "Your changes wait for an editor; the public still sees the published version."
+REVIEW_NOTICE = (
+    "This item is public, so your changes wait for an editor’s review; the public keeps "
+    "seeing the published version until an editor applies them. Rows listed below it "
+    "(recommendations, table rows, provenance) cannot be changed here while it is public: "
+    "ask an editor, or ask for it to be returned to draft."
+)
+NOTE_FIELD = "review_note"
+
+
+class ReviewNoteForm(forms.ModelForm):
+    review_note = forms.CharField(
+        label="Note for the editor",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text="Optional: what you changed and why.",
+    )
+
+
+def _as_initial(model, values: dict) -> dict:
+    initial = {}
+    for name, value in values.items():
+        field = model._meta.get_field(name)
+        if pending._is_tags(field):
+            value = edit_string_for_tags([SimpleNamespace(name=tag) for tag in value])
+        initial[name] = value
+    return initial
+
+
+class ReviewMixin:
+    change_form_template = "admin/publishing/change_form.html"
+
+    def review_needed(self, request, obj) -> bool:
+        if getattr(request, "_history_revert_version", None) is not None:
+            return False  # a curator's revert of a public item goes back to review itself
+        # Asked several times a request (form, fieldsets, inlines, save): read the state once.
+        known = request.__dict__.setdefault("_review_needed", {})
+        key = (obj._meta.label, obj.pk)
+        if key not in known:
+            known[key] = pending.needs_review(obj, workflow.saved_status(obj), request.user)
+        return known[key]
+
+    def get_urls(self):
+        opts = self.model._meta
+        review = path(
+            "<path:object_id>/pending-change/",
+            self.admin_site.admin_view(self.pending_change_view),
+            name=f"{opts.app_label}_{opts.model_name}_pending_change",
+        )
+        return [review, *super().get_urls()]
+
+    def pending_change_url(self, obj) -> str:
+        opts = self.model._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_pending_change", args=[obj.pk])
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        review = obj is not None and self.review_needed(request, obj)
+        if review:
+            kwargs["form"] = type("ReviewForm", (ReviewNoteForm, self.form), {})
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if not review:
+            return form
+        # The curator goes on from their own open change, not from the published version.
+        current = pending.open_change(obj)
+        values = pending.proposed_values(current, self.model) if current else {}
+        initial = _as_initial(
+            self.model, {k: v for k, v in values.items() if k in form.base_fields}
+        )
+        if current is not None:
+            initial[NOTE_FIELD] = current.note
+
+        return form_with_initial(form, initial)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None and self.review_needed(request, obj):
+            # Without declared fieldsets the note is among the form's fields already.
+            fieldsets = [
+                (name, {**options, "fields": [f for f in options["fields"] if f != NOTE_FIELD]})
+                for name, options in fieldsets
+            ]
+            notice = {"fields": [NOTE_FIELD], "description": REVIEW_NOTICE}
+            fieldsets.insert(0, ("Your changes wait for review", notice))
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and self.review_needed(request, obj):
+            # A new file cannot wait in a pending change: an editor uploads it.
+            fields += [f.name for f in self.model._meta.fields if isinstance(f, models.FileField)]
+        return fields
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        if obj is not None and self.review_needed(request, obj):
+            for inline in inlines:
+                inline.max_num = 0
+                inline.has_add_permission = _refuse
+                inline.has_change_permission = _refuse
+                inline.has_delete_permission = _refuse
+        return inlines
+
+    def save_model(self, request, obj, form, change):
+        if not (change and self.review_needed(request, obj)):
+            super().save_model(request, obj, form, change)
+            return
+        live = type(obj)._default_manager.get(pk=obj.pk)
+        taken_down = [name for name in pending.TAKE_DOWN_FIELDS if name in form.changed_data]
+        with transaction.atomic():
+            if taken_down:
+                for name in taken_down:
+                    setattr(live, name, getattr(obj, name))
+                # A whole save, so every re-marking rule runs (a file's clearance too).
+                live.save()
+                workflow.record(
+                    live, Status.PUBLISHED, live.status, by=request.user, note="re-marked"
+                )
+            request._pending_change = pending.pending_change_propose(
+                obj=live,
+                cleaned_data=form.cleaned_data,
+                by=request.user,
+                note=form.cleaned_data.get(NOTE_FIELD, ""),
+            )
+        request._pending_taken_down = taken_down
+
+    def save_related(self, request, form, formsets, change):
+        if hasattr(request, "_pending_change"):
+            return  # links wait in the pending change; inline rows are read only
+        super().save_related(request, form, formsets, change)
+        self.after_save_related(form.instance)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if hasattr(request, "_pending_change"):  # the admin log says what happened
+            return "Proposed a change for an editor's review; the item itself is unchanged."
+        return super().construct_change_message(request, form, formsets, add)
+
+    def response_change(self, request, obj):
+        if not hasattr(request, "_pending_change"):
+            return super().response_change(request, obj)
+        if request._pending_change is None:
+            text = "Nothing waits for review: the item is as published."
+        else:
+            text = WAITS_MESSAGE
+        if request._pending_taken_down:
+            text += " The new marking applies now, as any re-marking does."
+        self.message_user(request, text, messages.WARNING)
+        return HttpResponseRedirect(request.path)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        context = dict(extra_context or {})
+        if obj is not None and request.method == "GET":
+            context["pending_change"] = pending.open_change(obj)
+            context["pending_change_url"] = self.pending_change_url(obj)
+        return super().change_view(request, object_id, form_url, extra_context=context)
+
+    def after_save_related(self, obj) -> None:
+        """What follows a save of the item with its links: the admin's, or an applied change."""
+
+    def pending_change_view(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        change = pending.open_change(obj)
+        change_url = reverse(
+            f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_change",
+            args=[obj.pk],
+        )
+        if change is None:
+            self.message_user(request, "No change to this item waits for review.", messages.INFO)
+            return HttpResponseRedirect(change_url)
+        is_editor = workflow.is_editor(request.user)
+        is_proposer = change.by_id == request.user.pk
+        if request.method == "POST":
+            return self._decide(request, obj, change, change_url, is_editor, is_proposer)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Change waiting for review: {obj}",
+            "opts": self.model._meta,
+            "original": obj,
+            "change": change,
+            "rows": pending.diff_rows(change, obj),
+            "change_url": change_url,
+            "may_decide": is_editor,
+            "may_withdraw": is_proposer,
+        }
+        return TemplateResponse(request, "admin/publishing/pending_change.html", context)
+
+    def _decide(self, request, obj, change, change_url, is_editor, is_proposer):
+        if "_apply" in request.POST and is_editor:
+            try:
+                pending.pending_change_apply(
+                    change=change, by=request.user, after_save=self.after_save_related
+                )
+            except ValidationError as error:
+                self.message_user(
+                    request,
+                    "The change was not applied and still waits: " + " ".join(error.messages),
+                    messages.ERROR,
+                )
+                return HttpResponseRedirect(request.path)
+            self.message_user(request, f"Applied: the public now sees “{obj}” as changed.")
+        elif "_reject" in request.POST and is_editor:
+            pending.pending_change_reject(
+                change=change, by=request.user, note=request.POST.get("decision_note", "")[:2000]
+            )
+            self.message_user(request, "Rejected: the published version stays as it is.")
+        elif "_withdraw" in request.POST and is_proposer:
+            pending.pending_change_withdraw(change=change, by=request.user)
+            self.message_user(request, "You withdrew your change; nothing waits for review.")
+        else:
+            raise PermissionDenied(
+                "Only an editor applies or rejects a change, and only its author withdraws it."
+            )
+        return HttpResponseRedirect(change_url)
+
+
+def _refuse(*args, **kwargs) -> bool:
+    return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record nobody edits by hand, whatever permissions they hold."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Transition)
+class TransitionAdmin(ReadOnlyAdmin):
+    """Who moved what to which state, and when: the workflow's record, read only."""
+
+    list_display = ["at", "item_name", "content_type", "from_status", "to_status", "by", "note"]
+    list_filter = [
+        "to_status",
+        "from_status",
+        ("content_type", admin.RelatedOnlyFieldListFilter),
+        ("by", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["note", "by__username"]
+    list_select_related = ["content_type", "by"]
+    date_hierarchy = "at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("item")
+
+    @admin.display(description="item")
+    def item_name(self, obj) -> str:
+        return str(obj.item) if obj.item is not None else f"#{obj.object_id} (deleted)"
+
+
+@admin.register(PendingChange)
+class PendingChangeAdmin(ReadOnlyAdmin):
+    """Curators' changes to public items: open ones wait on their item's review page."""
+
+    list_display = ["updated_at", "item_link", "content_type", "by", "outcome", "decided_by"]
+    list_filter = ["outcome", ("content_type", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["note", "by__username"]
+    list_select_related = ["content_type", "by", "decided_by"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("item")
+
+    @admin.display(description="item")
+    def item_link(self, obj):
+        item = obj.item
+        if item is None:
+            return f"#{obj.object_id} (deleted)"
+        opts = item._meta
+        view = "pending_change" if obj.is_open else "change"
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=[item.pk])
+        return format_html('<a href="{}">{}</a>', url, item)
