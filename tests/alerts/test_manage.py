@@ -8,6 +8,7 @@ from alerts.models import Subscription
 from alerts.tokens import MANAGE_SALT, manage_token
 from tests import factories
 from tests.alerts.conftest import emails_to, later, link, run_digests
+from tests.catalogue import assert_query_counts_flat
 
 pytestmark = pytest.mark.django_db
 
@@ -178,3 +179,18 @@ def test_a_confirmation_to_a_confirmed_address_links_to_its_manage_page(
     response = client.get(link(message, "manage"))
     assert response.status_code == 200
     assert list(response.context["form"].initial["themes"]) == [themes[0]]
+
+
+def test_the_alert_pages_cost_the_same_queries_however_many_themes(
+    client, manage_link, django_assert_max_num_queries
+):
+    subscription, url = manage_link
+
+    def more_themes():
+        themes = [factories.ThemeFactory(slug=f"more-{n}") for n in range(12)]
+        subscription.themes.add(*themes)
+
+    pages = [url, "/alerts/", link_to_unsubscribe(client, url)]
+    assert_query_counts_flat(
+        client, django_assert_max_num_queries, pages, budget=12, grow=more_themes
+    )
