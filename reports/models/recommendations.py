@@ -15,7 +15,7 @@ from publishing.models import (
 )
 
 from ..validators import validate_evidence_size
-from .reports import Report
+from .reports import Report, published_one
 
 
 def recommendation_overdue(on) -> Q:
@@ -25,8 +25,13 @@ def recommendation_overdue(on) -> Q:
 
 class RecommendationQuerySet(models.QuerySet):
     def published(self):
-        """A recommendation has no public state of its own: it is public while its report is."""
-        return self.filter(report__in=Report.objects.published())
+        """A recommendation has no public state of its own: it is public while its report is.
+
+        By key (``published_one``), not ``report__in``: SQLite made that a list of every
+        published report first, 60 ms of each deep page of /recommendations/ at 10,000
+        reports (in-process, SQLite), twice with its updates.
+        """
+        return self.filter(published_one(Report.objects.published(), "report"))
 
     def overdue(self, on=None):
         return self.filter(recommendation_overdue(on or timezone.localdate()))
@@ -203,7 +208,11 @@ class RecommendationStatusChange(models.Model):
 class RecommendationUpdateQuerySet(PublishableQuerySet):
     def published(self):
         """Public updates of public recommendations (those of public reports)."""
-        return super().published().filter(recommendation__in=Recommendation.objects.published())
+        return (
+            super()
+            .published()
+            .filter(published_one(Recommendation.objects.published(), "recommendation"))
+        )
 
 
 EVIDENCE_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "ods", "csv", "txt", "png", "jpg", "jpeg"]
