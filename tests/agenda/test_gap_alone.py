@@ -230,3 +230,23 @@ def test_the_gap_list_filters_gaps_recorded_on_their_own(editor_client, gaps):
     assertContains(response, PUBLIC_QUESTION)
     assertContains(response, DRAFT_QUESTION)
     assertNotContains(response, "In an analysis")
+
+
+def test_a_curators_revert_of_a_published_gap_on_its_own_sends_it_back_for_review(
+    curator_client,
+):
+    gap = alone(question="The first wording?")
+    first = gap.history.latest()
+    gap.question, gap.workflow_status = "The published wording?", Status.PUBLISHED
+    gap.save()
+
+    revert = reverse("admin:reports_knowledgegap_simple_history", args=[gap.pk, first.history_id])
+    data = gap_form(question="The first wording?", workflow_status=Status.DRAFT)
+    response = curator_client.post(revert, data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    gap.refresh_from_db()
+    assert gap.question == "The first wording?"
+    # Not the old version's state: it was public, so a curator's revert goes to review.
+    assert gap.workflow_status == Status.IN_REVIEW
+    assert not KnowledgeGap.objects.published().exists()
