@@ -7,6 +7,8 @@ a value that matches nothing is a 400 naming the parameter, never an empty or fu
 import django_filters
 from django import forms
 from django.contrib.contenttypes.models import ContentType
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from taggit.models import Tag
 
 from collaboration.models import Organisation, Person, Theme
@@ -151,6 +153,7 @@ class RecommendationFilter(django_filters.FilterSet):
         model = Recommendation
         fields = ["report", "theme", "status", "is_overdue"]
 
+    @extend_schema_field(OpenApiTypes.STR)
     def filter_theme(self, queryset, name, theme):
         if not theme:
             return queryset
@@ -177,5 +180,6 @@ class ImpactEntryFilter(django_filters.FilterSet):
         model = ImpactEntry
         fields = ["theme", "kind"]
 
+    @extend_schema_field(OpenApiTypes.STR)
     def filter_theme(self, queryset, name, theme):
         return queryset.in_theme(theme) if theme else queryset

@@ -431,12 +431,17 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "EMPAC knowledge base API",
     "DESCRIPTION": (
         "Read-only JSON for everything public in the knowledge base: themes, partner "
-        "organisations, people and their roles, reports, gap analyses and knowledge gaps."
+        "organisations, people and their roles, reports, gap analyses, knowledge gaps, "
+        "progress on recommendations and the impact log."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": False,
-    "ENUM_NAME_OVERRIDES": {},
+    # Two models' choices are both called "status": each enum named for its model.
+    "ENUM_NAME_OVERRIDES": {
+        "KnowledgeGapStatusEnum": "reports.models.KnowledgeGap.Status",
+        "RecommendationStatusEnum": "reports.models.Recommendation.Status",
+    },
 }
 
 # Requests to the API and OAI-PMH allowed per client address per window, before a 429.
