@@ -48,7 +48,12 @@ class GapStatusChange(models.Model):
 class GapContributorQuerySet(models.QuerySet):
     def shown(self):
         """Who may be named publicly as working on a gap: they agreed, and are public."""
-        return self.filter(is_shown=True, gap__in=KnowledgeGap.objects.published()).filter(
+        return self.named_publicly().filter(gap__in=KnowledgeGap.objects.published())
+
+    def named_publicly(self):
+        """Those who agreed to be named and are public, on any gap: for a prefetch onto
+        gaps already read through ``KnowledgeGap.objects.published()``."""
+        return self.filter(is_shown=True).filter(
             Q(person__in=Person.objects.published())
             | Q(person__isnull=True, organisation__in=Organisation.objects.published())
         )

@@ -5,17 +5,9 @@ from collaboration.models import Theme
 from .models import Subscription
 
 
-class SubscriptionForm(forms.Form):
-    email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        help_text="We send a link to this address; nothing else is sent until you follow it.",
-        error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address in the correct format, like name@example.ac.uk",
-            "max_length": "Email address must be 254 characters or fewer",
-        },
-    )
+class ChoicesForm(forms.Form):
+    """What a subscriber hears about and how often: on signing up, and when managing alerts."""
+
     themes = forms.ModelMultipleChoiceField(
         label="Themes",
         queryset=Theme.objects.published(),
@@ -41,12 +33,6 @@ class SubscriptionForm(forms.Form):
             "invalid_choice": "Select daily or weekly",
         },
     )
-    consent = forms.BooleanField(
-        label="I agree to EMPAC storing my email address to send me these alerts",
-        error_messages={"required": "Confirm that we may store your email address"},
-    )
-    # Hidden from people (visually and from assistive technology); bots fill it in.
-    website = forms.CharField(required=False, label="Leave this field empty")
 
     def clean(self):
         cleaned = super().clean()
@@ -57,6 +43,27 @@ class SubscriptionForm(forms.Form):
         ):
             self.add_error("themes", "Select at least one theme, or the knowledge-gap register")
         return cleaned
+
+
+class SubscriptionForm(ChoicesForm):
+    field_order = ["email", "themes", "gap_register", "frequency", "consent", "website"]
+
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="We send a link to this address; nothing else is sent until you follow it.",
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.ac.uk",
+            "max_length": "Email address must be 254 characters or fewer",
+        },
+    )
+    consent = forms.BooleanField(
+        label="I agree to EMPAC storing my email address to send me these alerts",
+        error_messages={"required": "Confirm that we may store your email address"},
+    )
+    # Hidden from people (visually and from assistive technology); bots fill it in.
+    website = forms.CharField(required=False, label="Leave this field empty")
 
     def is_spam(self) -> bool:
         return bool(self.data.get("website"))

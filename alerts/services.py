@@ -17,7 +17,7 @@ from collaboration.models import Theme
 
 from .models import DigestEntry, DigestSourceState, Subscription
 from .sources import digest_sources
-from .tokens import Confirmation, confirm_token, unsubscribe_token
+from .tokens import Confirmation, confirm_token, manage_token, unsubscribe_token
 
 logger = logging.getLogger(__name__)
 
@@ -130,6 +130,31 @@ def subscription_confirm(*, confirmation: Confirmation) -> Subscription:
         subscription.save()
         themes = Theme.objects.published().filter(pk__in=confirmation.theme_ids)
         subscription.themes.set(themes)
+    return subscription
+
+
+def subscription_change(
+    *, subscription_id: int, key: str, themes: Iterable[Theme], gap_register: bool, frequency: str
+) -> Subscription:
+    """Apply a confirmed subscriber's new choices from the manage page, at once.
+
+    The signed link came to their address, so no new confirmation is asked for; what they
+    consented to (storing the address for alerts) is unchanged. A change of frequency
+    counts from the last digest, so nothing already sent is sent again.
+    """
+    with transaction.atomic():
+        subscription = (
+            Subscription.objects.select_for_update()
+            .filter(pk=subscription_id, key=key, confirmed_at__isnull=False)
+            .first()
+        )
+        if subscription is None:
+            raise SubscriptionGone
+        subscription.includes_gap_register = gap_register
+        subscription.frequency = frequency
+        subscription.full_clean()
+        subscription.save(update_fields=["includes_gap_register", "frequency"])
+        subscription.themes.set([theme.pk for theme in themes])
     return subscription
 
 
@@ -317,14 +342,19 @@ def absolute(path: str) -> str:
 
 
 def _email(subscription: Subscription, *, subject: str, template: str, context: dict):
-    """A plain-text email with the signed unsubscribe link and RFC 8058 headers."""
+    """A plain-text email with the signed unsubscribe and manage links, RFC 8058 headers."""
     unsubscribe_url = absolute(
         reverse("alerts:unsubscribe", args=[unsubscribe_token(subscription)])
     )
+    links = {
+        "unsubscribe_url": unsubscribe_url,
+        "manage_url": absolute(reverse("alerts:manage", args=[manage_token(subscription)])),
+        "manage_days": settings.EMPAC_ALERTS_MANAGE_MAX_AGE // 86400,
+    }
     reply_to = getattr(settings, "EMPAC_REPLY_TO_EMAIL", "")
     return EmailMultiAlternatives(
         subject=subject,
-        body=render_to_string(template, {**context, "unsubscribe_url": unsubscribe_url}),
+        body=render_to_string(template, {**context, **links}),
         to=[subscription.email],
         reply_to=[reply_to] if reply_to else None,
         headers={

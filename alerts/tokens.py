@@ -1,4 +1,5 @@
-"""Signed links: a confirmation that expires, an unsubscribe link that never does.
+"""Signed links: a confirmation and a "manage your alerts" link that expire, an unsubscribe
+link that never does.
 
 Each token names the subscription and its key, so a link from an address that has since
 unsubscribed, or been erased, acts on nothing, however validly it is signed.
@@ -11,6 +12,7 @@ from django.core import signing
 
 CONFIRM_SALT = "alerts.confirm"
 UNSUBSCRIBE_SALT = "alerts.unsubscribe"
+MANAGE_SALT = "alerts.manage"
 
 
 class TokenExpired(Exception):
@@ -77,5 +79,21 @@ def unsubscribe_token_read(token: str) -> tuple[int, str]:
     try:
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
         return int(data["s"]), str(data["k"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
+        raise TokenInvalid from exc
+
+
+def manage_token(subscription) -> str:
+    return signing.dumps({"s": subscription.pk, "k": subscription.key}, salt=MANAGE_SALT)
+
+
+def manage_token_read(token: str) -> tuple[int, str]:
+    """The subscription a "manage your alerts" link names; it works for
+    ``EMPAC_ALERTS_MANAGE_MAX_AGE`` seconds, so a forwarded old email stops working."""
+    try:
+        data = signing.loads(token, salt=MANAGE_SALT, max_age=settings.EMPAC_ALERTS_MANAGE_MAX_AGE)
+        return int(data["s"]), str(data["k"])
+    except signing.SignatureExpired as exc:
+        raise TokenExpired from exc
     except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
         raise TokenInvalid from exc

@@ -12,14 +12,23 @@ from django.views.generic import FormView, TemplateView
 
 from involvement.ratelimit import limit_posts
 
-from .forms import SubscriptionForm
+from .forms import ChoicesForm, SubscriptionForm
+from .models import Subscription
 from .services import (
     SubscriptionGone,
+    subscription_change,
     subscription_confirm,
     subscription_request,
     subscription_unsubscribe,
 )
-from .tokens import TokenExpired, TokenInvalid, confirm_token_read, unsubscribe_token_read
+from .tokens import (
+    TokenExpired,
+    TokenInvalid,
+    confirm_token_read,
+    manage_token_read,
+    unsubscribe_token,
+    unsubscribe_token_read,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +96,12 @@ INVALID = (
     "The link may have been copied only in part. Copy the whole link from the email, or "
     "sign up again.",
 )
+MANAGE_EXPIRED = (
+    "This link has expired",
+    "Links to manage your alerts work for {days} days. Your alerts are unchanged. Use the "
+    "link in your latest alert email, or sign up again with the same address: we will send "
+    "a link to confirm your new choices. The unsubscribe link in any alert email still works.",
+)
 GONE = (
     "These alerts no longer exist",
     "The address was unsubscribed, or its details were deleted, so this link does nothing. "
@@ -148,3 +163,70 @@ class UnsubscribeView(View):
             return problem(request, title=INVALID[0], message=INVALID[1])
         removed = subscription_unsubscribe(subscription_id=subscription_id, key=key)
         return TemplateResponse(request, "alerts/unsubscribed.html", {"already": not removed})
+
+
+@method_decorator(never_cache, name="dispatch")
+class ManageView(View):
+    """A subscriber's own page, from the signed link in each alert email: change the
+    themes, the gap register or how often, or unsubscribe; no sign-in."""
+
+    http_method_names = ["get", "head", "post", "options"]
+
+    def read(self, request, token):
+        try:
+            subscription_id, key = manage_token_read(token)
+        except TokenExpired:
+            days = settings.EMPAC_ALERTS_MANAGE_MAX_AGE // 86400
+            message = MANAGE_EXPIRED[1].format(days=days)
+            return None, problem(request, title=MANAGE_EXPIRED[0], message=message)
+        except TokenInvalid:
+            return None, problem(request, title=INVALID[0], message=INVALID[1])
+        subscription = Subscription.objects.filter(pk=subscription_id, key=key).first()
+        if subscription is None:
+            return None, problem(request, title=GONE[0], message=GONE[1], status=410)
+        return subscription, None
+
+    def render(self, request, token, subscription, form, *, saved=False, status=200):
+        context = {
+            "token": token,
+            "subscription": subscription,
+            "form": form,
+            "saved": saved,
+            "unsubscribe_token": unsubscribe_token(subscription),
+        }
+        return TemplateResponse(request, "alerts/manage.html", context, status=status)
+
+    def get(self, request, token):
+        subscription, failure = self.read(request, token)
+        if failure:
+            return failure
+        form = ChoicesForm(initial=choices_of(subscription))
+        return self.render(request, token, subscription, form)
+
+    def post(self, request, token):
+        subscription, failure = self.read(request, token)
+        if failure:
+            return failure
+        form = ChoicesForm(request.POST)
+        if not subscription.confirmed_at or not form.is_valid():
+            return self.render(request, token, subscription, form, status=400)
+        try:
+            subscription = subscription_change(
+                subscription_id=subscription.pk,
+                key=subscription.key,
+                themes=form.cleaned_data["themes"],
+                gap_register=form.cleaned_data["gap_register"],
+                frequency=form.cleaned_data["frequency"],
+            )
+        except SubscriptionGone:
+            return problem(request, title=GONE[0], message=GONE[1], status=410)
+        form = ChoicesForm(initial=choices_of(subscription))
+        return self.render(request, token, subscription, form, saved=True)
+
+
+def choices_of(subscription) -> dict:
+    return {
+        "themes": subscription.themes.filter(pk__in=ChoicesForm.base_fields["themes"].queryset),
+        "gap_register": subscription.includes_gap_register,
+        "frequency": subscription.frequency,
+    }

@@ -7,10 +7,13 @@ a value that matches nothing is a 400 naming the parameter, never an empty or fu
 import django_filters
 from django import forms
 from django.contrib.contenttypes.models import ContentType
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from taggit.models import Tag
 
 from collaboration.models import Organisation, Person, Theme
-from reports.models import GapAnalysis, KnowledgeGap, Report
+from impact.models import ImpactEntry
+from reports.models import GapAnalysis, KnowledgeGap, Recommendation, Report
 
 
 def published_report_tags():
@@ -129,3 +132,54 @@ class GapAnalysisFilter(django_filters.FilterSet):
     class Meta:
         model = GapAnalysis
         fields = ["theme"]
+
+
+class RecommendationFilter(django_filters.FilterSet):
+    """As "Progress on recommendations" filters: by theme and status; also by report."""
+
+    report = by_slug(lambda request: Report.objects.published(), "A report's slug.")
+    theme = by_slug(
+        lambda request: Theme.objects.published(),
+        "A theme's slug: recommendations of reports about it.",
+        method="filter_theme",
+    )
+    status = django_filters.ChoiceFilter(choices=Recommendation.Status.choices)
+    is_overdue = BooleanFilter(
+        method="filter_overdue",
+        help_text="true: past the target date and not settled; false: the rest.",
+    )
+
+    class Meta:
+        model = Recommendation
+        fields = ["report", "theme", "status", "is_overdue"]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def filter_theme(self, queryset, name, theme):
+        if not theme:
+            return queryset
+        return queryset.filter(report__in=Report.objects.filter(themes=theme).values("pk"))
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        overdue = Recommendation.objects.overdue().values("pk")
+        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+
+
+class ImpactEntryFilter(django_filters.FilterSet):
+    """As the impact log filters: by theme and kind."""
+
+    theme = by_slug(
+        lambda request: Theme.objects.published(),
+        "A theme's slug: entries filed under it or linked to a report or gap about it.",
+        method="filter_theme",
+    )
+    kind = django_filters.ChoiceFilter(choices=ImpactEntry.Kind.choices)
+
+    class Meta:
+        model = ImpactEntry
+        fields = ["theme", "kind"]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def filter_theme(self, queryset, name, theme):
+        return queryset.in_theme(theme) if theme else queryset

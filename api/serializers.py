@@ -1,13 +1,22 @@
 """What the API says about each kind of thing. Related rows come from the views' published
 prefetches only, so nothing a draft holds (its name, its slug) reaches an answer."""
 
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from collaboration.models import Organisation, Person, Role, Theme
+from impact.models import ImpactEntry
 from publishing.markdown import markdown_to_text, render_markdown
-from reports.models import ComparisonRow, GapAnalysis, KnowledgeGap, Recommendation, Report
+from reports.models import (
+    ComparisonRow,
+    GapAnalysis,
+    KnowledgeGap,
+    Recommendation,
+    RecommendationUpdate,
+    Report,
+)
 
 
 class PageUrlField(serializers.Field):
@@ -29,9 +38,9 @@ def api_link(view_name, lookup="slug"):
     )
 
 
-def reference(model, label: str, view_name: str, lookup: str = "slug"):
+def reference(model, label: str, view_name: str, lookup: str = "slug", key: str = ""):
     """A short serializer naming a related thing: its key, its name and its API address."""
-    meta = type("Meta", (), {"model": model, "fields": [lookup, label, "api_url"]})
+    meta = type("Meta", (), {"model": model, "fields": [key or lookup, label, "api_url"]})
     attributes = {"api_url": api_link(view_name, lookup), "Meta": meta, "__module__": __name__}
     return type(f"{model.__name__}RefSerializer", (serializers.ModelSerializer,), attributes)
 
@@ -285,6 +294,125 @@ class GapAnalysisSerializer(serializers.ModelSerializer):
             "comparison_rows",
             "knowledge_gaps",
             "updated_at",
+            "url",
+            "api_url",
+        ]
+
+
+# --- Progress on recommendations, and the impact log -------------------------------------
+
+
+class RecommendationUpdateSerializer(serializers.ModelSerializer):
+    date = serializers.DateField(source="happened_on", help_text="When this happened.")
+    evidence_file = serializers.SerializerMethodField(
+        help_text="The evidence document's address, while the update is public; null if none."
+    )
+
+    class Meta:
+        model = RecommendationUpdate
+        fields = ["date", "summary", "evidence_url", "evidence_file"]
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_evidence_file(self, update):
+        if not update.evidence_file:
+            return None
+        return self.context["request"].build_absolute_uri(update.get_evidence_file_url())
+
+
+class ProgressUrlField(PageUrlField):
+    """The recommendation's page in "Progress on recommendations"."""
+
+    def to_representation(self, value):
+        path = reverse(
+            "impact:recommendation-detail",
+            kwargs={"slug": value.report.slug, "number": value.number},
+        )
+        return self.context["request"].build_absolute_uri(path)
+
+
+class RecommendationProgressSerializer(serializers.ModelSerializer):
+    report = ReportRefSerializer()
+    owner_organisation = OrganisationRefSerializer(
+        allow_null=True, help_text="The organisation that has taken it on; null: not recorded."
+    )
+    owner_person = PersonRefSerializer(
+        allow_null=True, help_text="The person who leads it; null: not recorded."
+    )
+    status_label = serializers.CharField(source="get_status_display")
+    last_update = serializers.SerializerMethodField(
+        help_text="The date of the newest public progress update; null if there is none."
+    )
+    is_overdue = serializers.SerializerMethodField(
+        help_text="Past its target date and neither implemented nor not taken forward."
+    )
+    updates = RecommendationUpdateSerializer(
+        many=True, source="public_updates", help_text="Public progress updates, newest first."
+    )
+    url = ProgressUrlField()
+    api_url = api_link("recommendation-detail", lookup="pk")
+
+    class Meta:
+        model = Recommendation
+        fields = [
+            "id",
+            "report",
+            "number",
+            "heading",
+            "explanation",
+            "status",
+            "status_label",
+            "owner_organisation",
+            "owner_person",
+            "target_date",
+            "status_changed_at",
+            "last_update",
+            "is_overdue",
+            "updates",
+            "url",
+            "api_url",
+        ]
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_last_update(self, recommendation):
+        update = recommendation.last_update
+        return update.happened_on.isoformat() if update else None
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_is_overdue(self, recommendation) -> bool:
+        return recommendation.is_overdue(self.context["today"])
+
+
+RecommendationRefSerializer = reference(
+    Recommendation, "heading", "recommendation-detail", "pk", key="id"
+)
+KnowledgeGapRefSerializer = reference(KnowledgeGap, "question", "knowledgegap-detail", "pk", "id")
+
+
+class ImpactEntrySerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display")
+    themes = ThemeRefSerializer(many=True)
+    recommendations = RecommendationRefSerializer(many=True)
+    knowledge_gaps = KnowledgeGapRefSerializer(many=True)
+    reports = ReportRefSerializer(many=True)
+    organisations = OrganisationRefSerializer(many=True)
+    url = PageUrlField()
+    api_url = api_link("impactentry-detail")
+
+    class Meta:
+        model = ImpactEntry
+        fields = [
+            "slug",
+            "title",
+            "kind",
+            "kind_label",
+            "happened_on",
+            "description",
+            "evidence_url",
+            "themes",
+            "recommendations",
+            "knowledge_gaps",
+            "reports",
+            "organisations",
             "url",
             "api_url",
         ]

@@ -27,5 +27,7 @@ urlpatterns = [
     *resource("reports", views.ReportViewSet, "report"),
     *resource("gap-analyses", views.GapAnalysisViewSet, "gapanalysis"),
     *resource("knowledge-gaps", views.KnowledgeGapViewSet, "knowledgegap", "<int:pk>"),
+    *resource("recommendations", views.RecommendationViewSet, "recommendation", "<int:pk>"),
+    *resource("impact-entries", views.ImpactEntryViewSet, "impactentry"),
     re_path(r"^.*$", views.not_found, name="not-found"),
 ]

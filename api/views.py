@@ -11,6 +11,7 @@ import functools
 from django.conf import settings
 from django.db.models import Prefetch
 from django.http import JsonResponse
+from django.utils import timezone
 from django.views.generic import TemplateView
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.generators import SchemaGenerator
@@ -20,7 +21,8 @@ from rest_framework.exceptions import ValidationError
 
 from browse.views import themes_with_counts
 from collaboration.models import Organisation, Person, Role, Theme
-from reports.models import GapAnalysis, KnowledgeGap, Report
+from impact.models import ImpactEntry
+from reports.models import GapAnalysis, KnowledgeGap, Recommendation, Report
 
 from . import filters, serializers
 from .errors import ErrorSerializer
@@ -180,6 +182,53 @@ class KnowledgeGapViewSet(PublicViewSet):
             .prefetch_related(
                 Prefetch("theme", queryset=published(Theme)),
                 Prefetch("report", queryset=published(Report)),
+            )
+        )
+
+
+@documented
+class RecommendationViewSet(PublicViewSet):
+    """Progress on the recommendations of public reports: status, owners, target date,
+    whether overdue, and the public progress updates."""
+
+    serializer_class = serializers.RecommendationProgressSerializer
+    filterset_class = filters.RecommendationFilter
+    lookup_field = "pk"
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self):
+        return (
+            published(Recommendation)
+            .for_display()
+            .select_related(None)
+            .prefetch_related(
+                Prefetch("report", queryset=published(Report)),
+                Prefetch("owner_organisation", queryset=published(Organisation)),
+                Prefetch("owner_person", queryset=published(Person)),
+            )
+            .order_by("-report__published_on", "-report_id", "number")
+        )
+
+    def get_serializer_context(self):
+        # Overdue as of today (UK), as the pages say; answers are keyed by the date too.
+        return {**super().get_serializer_context(), "today": timezone.localdate()}
+
+
+@documented
+class ImpactEntryViewSet(PublicViewSet):
+    serializer_class = serializers.ImpactEntrySerializer
+    filterset_class = filters.ImpactEntryFilter
+
+    def get_queryset(self):
+        return (
+            published(ImpactEntry)
+            .newest_first()
+            .prefetch_related(
+                Prefetch("themes", queryset=published(Theme)),
+                Prefetch("recommendations", queryset=published(Recommendation)),
+                Prefetch("knowledge_gaps", queryset=published(KnowledgeGap)),
+                Prefetch("reports", queryset=published(Report)),
+                Prefetch("organisations", queryset=published(Organisation)),
             )
         )
 

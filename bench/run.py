@@ -23,7 +23,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from bench import open_data
+from bench import agenda, open_data
 from bench.server import Gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,7 +96,8 @@ def manage(env, *args, timeout=600) -> str:
 
 def targets(env) -> list[dict]:
     """The pages to measure: a theme with many reports, and how many pages its lists have."""
-    script = """
+    script = (
+        """
 import json, math
 import django
 django.setup()
@@ -108,13 +109,18 @@ def count(theme):
     return Report.objects.published().for_theme(theme).count()
 theme = max(Theme.objects.published(), key=count)
 in_theme = count(theme)
-print(json.dumps({
+found = {
     "theme": theme.get_absolute_url(),
     "theme_pages": math.ceil(in_theme / ThemeDetailView.paginate_by),
     "report_pages": math.ceil(Report.objects.published().count() / ReportListView.paginate_by),
     "report": Report.objects.published().newest_first().first().slug,
-}))
+}
 """
+        + agenda.FIND
+        + """
+print(json.dumps(found))
+"""
+    )
     found = json.loads(
         subprocess.run(
             [sys.executable, "-c", script],
@@ -128,7 +134,7 @@ print(json.dumps({
         .stdout.strip()
         .splitlines()[-1]
     )
-    return [*pages_of(found), *open_data.targets(found)]
+    return [*pages_of(found), *agenda.targets(found), *open_data.targets(found)]
 
 
 def pages_of(found) -> list[dict]:

@@ -154,8 +154,9 @@ class KnowledgeGapsFeed(AtomFeed):
         return f"New knowledge gap: {gap.question}"
 
     def item_description(self, gap):
-        source = gap.analysis or gap.report
-        parts = [f"Status: {gap.get_status_display()}.", f"From {source.title}."]
+        source = gap.source
+        origin = f"From {source.title}." if source else "Recorded on its own in the register."
+        parts = [f"Status: {gap.get_status_display()}.", origin]
         if gap.detail:
             parts.insert(0, gap.detail)
         return " ".join(parts)

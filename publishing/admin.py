@@ -17,7 +17,15 @@ from django.utils.html import format_html, format_html_join
 
 from . import workflow
 from .history import HistoryAdmin
-from .models import REFUSED_MARKINGS, REFUSED_MESSAGE, Marking, Provenance, Sourced, Status
+from .models import (
+    REFUSED_MARKINGS,
+    REFUSED_MESSAGE,
+    Marking,
+    Provenance,
+    Sourced,
+    Status,
+    workflow_field,
+)
 from .review import ReviewMixin
 from .workflow import saved_status
 
@@ -34,7 +42,7 @@ class WorkflowForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields.get("status")
+        field = self.fields.get(workflow_field(self._meta.model))
         if field is not None and not self.reverting:
             allowed = set(workflow.allowed_targets(self.workflow_user, self.loaded_status))
             field.choices = [(v, label) for v, label in Status.choices if v in allowed]
@@ -52,10 +60,11 @@ class WorkflowForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         old = self.loaded_status
-        new = cleaned.get("status", old if old else Status.DRAFT)
+        state = workflow_field(self._meta.model)
+        new = cleaned.get(state, old if old else Status.DRAFT)
         problem = None if self.reverting else workflow.refusal(self.workflow_user, old, new)
         if problem:
-            self.add_error("status" if "status" in self.fields else None, problem)
+            self.add_error(state if state in self.fields else None, problem)
         go_live, expires = cleaned.get("go_live_at"), cleaned.get("expires_at")
         if go_live and expires and expires <= go_live:
             self.add_error("expires_at", "The expiry must come after the go-live time.")
@@ -119,7 +128,9 @@ class PublishableAdmin(ReviewMixin, HistoryAdmin):
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
         named = {f for _, options in fieldsets for f in flatten_fieldsets([(None, options)])}
-        wanted = [("go_live_at", "expires_at"), "status_changed_at", "workflow_history"]
+        wanted = [tuple(self.schedule_fields)] if self.schedule_fields else []
+        shown = ("status_changed_at", "workflow_history")
+        wanted += [f for f in shown if f in self.workflow_readonly_fields]
         if obj is not None and obj.get_preview_url():
             wanted.insert(0, "preview_link")
         wanted = [f for f in wanted if not set(f if isinstance(f, tuple) else [f]) & named]
@@ -160,12 +171,13 @@ class PublishableAdmin(ReviewMixin, HistoryAdmin):
 
     def after_revert(self, request, obj, before) -> None:
         """A curator's revert of a public item goes back through review; an editor's stays."""
-        if before.status != Status.PUBLISHED or workflow.is_editor(request.user):
+        state = workflow_field(obj)
+        if getattr(before, state) != Status.PUBLISHED or workflow.is_editor(request.user):
             super().after_revert(request, obj, before)
             return
         with transaction.atomic():
-            obj.status = Status.IN_REVIEW
-            obj.save(update_fields=["status", "updated_at"])
+            setattr(obj, state, Status.IN_REVIEW)
+            obj.save(update_fields=[state, "updated_at"])
             workflow.record(
                 obj, Status.PUBLISHED, Status.IN_REVIEW, by=request.user, note="reverted"
             )
@@ -181,16 +193,17 @@ class PublishableAdmin(ReviewMixin, HistoryAdmin):
         # The form has already said why a move is refused; this is the last word for any
         # route that saves without that form. A revert keeps the state as it is now
         # (publishing.history), so the old version's state is no move.
+        new = getattr(obj, workflow_field(obj))
         if getattr(request, "_history_revert_version", None) is None:
-            workflow.check(request.user, old, obj.status)
+            workflow.check(request.user, old, new)
         with transaction.atomic():
             super().save_model(request, obj, form, change)
-            workflow.record(obj, old, obj.status, by=request.user)
+            workflow.record(obj, old, new, by=request.user)
 
     def _move(self, request, queryset, status: str, verb: str) -> None:
         changed, refused = 0, []
         # Save one by one rather than queryset.update(): post_save signals keep caches fresh.
-        for obj in queryset.exclude(status=status):
+        for obj in queryset.exclude(**{workflow_field(self.model): status}):
             problem = self.move_refusal(request, obj, status)
             if problem:
                 refused.append(problem)
@@ -216,16 +229,18 @@ class PublishableAdmin(ReviewMixin, HistoryAdmin):
         The model's constraints (a published report has a date…) are checked as the
         change form would, so an action says why rather than failing in the database.
         """
-        problem = workflow.refusal(request.user, obj.status, status)
+        state = workflow_field(obj)
+        old = getattr(obj, state)
+        problem = workflow.refusal(request.user, old, status)
         if problem:
             return problem
-        old, obj.status = obj.status, status
+        setattr(obj, state, status)
         try:
             obj.validate_constraints()
         except ValidationError as error:
             return f"“{obj}” was left as it was: {' '.join(error.messages)}"
         finally:
-            obj.status = old
+            setattr(obj, state, old)
         return None
 
     @admin.action(
@@ -240,7 +255,8 @@ class PublishableAdmin(ReviewMixin, HistoryAdmin):
 
     @admin.action(description="Withdraw selected %(verbose_name_plural)s", permissions=["publish"])
     def withdraw(self, request, queryset):
-        self._move(request, queryset.filter(status=Status.PUBLISHED), Status.WITHDRAWN, "withdrawn")
+        published = queryset.filter(**{workflow_field(self.model): Status.PUBLISHED})
+        self._move(request, published, Status.WITHDRAWN, "withdrawn")
 
     @admin.action(
         description="Return selected %(verbose_name_plural)s to draft", permissions=["publish"]

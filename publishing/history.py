@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Publishable
+from .models import Publishable, workflow_field
 
 # What a revert of a Publishable never takes from the old version: the state is the
 # workflow's to change (a knowledge gap's own "status" is content, and is reverted).
@@ -280,6 +280,8 @@ def keep_as_now(obj, current) -> None:
     fields history does not keep (a report's PDF text) and the state fields."""
     tracked = set(tracked_field_names(type(obj)))
     state = STATE_FIELDS if isinstance(obj, Publishable) else ()
+    if hasattr(type(obj), "workflow_field"):
+        state = (*state, workflow_field(obj))
     for field in type(obj)._meta.concrete_fields:
         if field.name not in tracked or field.name in state or field.name in DECISION_FIELDS:
             setattr(obj, field.attname, getattr(current, field.attname))

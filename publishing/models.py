@@ -44,10 +44,17 @@ class ClockNow(models.Expression):
         )
 
 
-def live_at(now) -> Q:
-    """Published and within its schedule at ``now``: the one statement of the public rule."""
+def live_at(now, *, field: str = "status", scheduled: bool = True) -> Q:
+    """Published and within its schedule at ``now``: the one statement of the public rule.
+
+    ``field`` names the state's field where a model's ``status`` means something else;
+    a model without a schedule (``scheduled=False``) is public from its publication on.
+    """
+    rule = Q(**{field: Status.PUBLISHED})
+    if not scheduled:
+        return rule
     return (
-        Q(status=Status.PUBLISHED)
+        rule
         & (Q(go_live_at__isnull=True) | Q(go_live_at__lte=now))
         & (Q(expires_at__isnull=True) | Q(expires_at__gt=now))
     )
@@ -61,6 +68,12 @@ def published_one(queryset, field: str) -> models.Exists:
     a gap analysis or a knowledge gap was read).
     """
     return models.Exists(queryset.filter(pk=models.OuterRef(field)))
+
+
+def workflow_field(model_or_obj) -> str:
+    """The field that holds a model's workflow state: ``status``, unless the model names
+    another in ``workflow_field`` (a knowledge gap's ``status`` is how far research went)."""
+    return getattr(model_or_obj, "workflow_field", "status")
 
 
 class PublishableQuerySet(models.QuerySet):
@@ -310,11 +323,14 @@ REFUSED_MESSAGE = (
 )
 
 
-def marking_constraints(prefix: str, *, field: str = "marking", publishable: bool = True):
+def marking_constraints(
+    prefix: str, *, field: str = "marking", publishable: bool = True, state: str = "status"
+):
     """The database's marking rules for one model (and, with ``field``, one of its files).
 
     Only OFFICIAL or OFFICIAL-SENSITIVE; a descriptor only on OFFICIAL-SENSITIVE; and,
-    for a publishable model, published only when OFFICIAL and cleared for public release.
+    for a publishable model, published (in its ``state`` field) only when OFFICIAL and
+    cleared for public release.
     """
     cleared = "cleared_at" if field == "marking" else field.replace("marking", "cleared_at")
     descriptor = f"{field}_descriptor"
@@ -333,7 +349,7 @@ def marking_constraints(prefix: str, *, field: str = "marking", publishable: boo
     if publishable:
         rules.append(
             models.CheckConstraint(
-                condition=~Q(status=Status.PUBLISHED)
+                condition=~Q(**{state: Status.PUBLISHED})
                 | Q(**{field: Marking.OFFICIAL, f"{cleared}__isnull": False}),
                 name=f"{prefix}_published_official_cleared",
                 violation_error_message=(
@@ -406,13 +422,15 @@ class Marked(models.Model):
 
     def remarking_fields(self) -> list[str]:
         fields = ["cleared_at", "cleared_by", "cleared_note"]
-        return [*fields, "status"] if hasattr(self, "status") else fields
+        state = workflow_field(self)
+        return [*fields, state] if hasattr(self, state) else fields
 
     def _remarked(self) -> None:
         self.cleared_at = self.cleared_by = None
         self.cleared_note = ""
-        if getattr(self, "status", None) == Status.PUBLISHED:
-            self.status = Status.WITHDRAWN
+        state = workflow_field(self)
+        if getattr(self, state, None) == Status.PUBLISHED:
+            setattr(self, state, Status.WITHDRAWN)
 
     @property
     def is_cleared(self) -> bool:

@@ -41,12 +41,18 @@ class LargeListPaginator(Paginator):
         # the published-only filters stay, so a row unpublished since is simply left out.
         return self.object_list.order_by().in_bulk(keys)
 
+    def _check_object_list_is_ordered(self):
+        # Checked when the keys are computed: only then is the list itself needed, so a
+        # view may pass it lazily (SimpleLazyObject) and a deep page never builds it.
+        pass
+
     @cached_property
     def keys(self):
-        rows = self.object_list.prefetch_related(None)
-        return content_cached(
-            f"keys:{self.list_key}", lambda: compact(rows.values_list("pk", flat=True))
-        )
+        def compute():
+            super(LargeListPaginator, self)._check_object_list_is_ordered()
+            return compact(self.object_list.prefetch_related(None).values_list("pk", flat=True))
+
+        return content_cached(f"keys:{self.list_key}", compute)
 
     @cached_property
     def count(self) -> int:

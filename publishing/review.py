@@ -27,7 +27,7 @@ from taggit.utils import edit_string_for_tags
 
 from . import pending, workflow
 from .history import form_with_initial
-from .models import PendingChange, Status, Transition
+from .models import PendingChange, Status, Transition, workflow_field
 
 WAITS_MESSAGE = "Your changes wait for an editor; the public still sees the published version."
 REVIEW_NOTICE = (
@@ -144,7 +144,11 @@ class ReviewMixin:
                 # A whole save, so every re-marking rule runs (a file's clearance too).
                 live.save()
                 workflow.record(
-                    live, Status.PUBLISHED, live.status, by=request.user, note="re-marked"
+                    live,
+                    Status.PUBLISHED,
+                    getattr(live, workflow_field(live)),
+                    by=request.user,
+                    note="re-marked",
                 )
             request._pending_change = pending.pending_change_propose(
                 obj=live,

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from .curators import EDITORS_GROUP, PUBLISH_PERMISSION  # noqa: F401 (named here too)
-from .models import Status, Transition
+from .models import Status, Transition, workflow_field
 
 # The moves anyone who may edit the item may make; all others need an editor.
 CURATOR_MOVES = {
@@ -36,7 +36,8 @@ def saved_status(obj) -> str | None:
     """The state ``obj`` has in the database now; None if it is not saved."""
     if obj is None or obj.pk is None:
         return None
-    return type(obj)._default_manager.filter(pk=obj.pk).values_list("status", flat=True).first()
+    states = type(obj)._default_manager.filter(pk=obj.pk)
+    return states.values_list(workflow_field(obj), flat=True).first()
 
 
 def refusal(user, old: str | None, new: str) -> str | None:
@@ -82,13 +83,14 @@ def move(obj, new: str, *, by, note: str = "") -> bool:
 
     Raises PermissionDenied if ``by`` may not. Returns whether anything changed.
     """
-    old = obj.status
+    field = workflow_field(obj)
+    old = getattr(obj, field)
     if old == new:
         return False
     check(by, old, new)
     with transaction.atomic():
-        obj.status = new
-        obj.save(update_fields=["status", "updated_at"])
+        setattr(obj, field, new)
+        obj.save(update_fields=[field, "updated_at"])
         record(obj, old, new, by=by, note=note)
     return True
 

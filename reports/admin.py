@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.template.defaultfilters import filesizeformat
@@ -16,7 +16,6 @@ from publishing.admin import (
     MarkingMixin,
     ProvenanceInline,
     WorkflowInlineMixin,
-    describe_release,
 )
 from publishing.history import HistoryAdmin
 from publishing.markdown import FORMATTING_HINT, render_markdown
@@ -330,15 +329,46 @@ class GapAnalysisAdmin(MarkedAdmin):
         return obj.gap_count
 
 
-@admin.register(KnowledgeGap)
-class KnowledgeGapAdmin(MarkingMixin, HistoryAdmin):
-    """The gap list on its own, so curators can work down the open questions."""
+class RecordedAloneFilter(admin.SimpleListFilter):
+    title = "raised in"
+    parameter_name = "raised_in"
 
-    list_display = ["question", "analysis", "report", "theme", "status", "marking", "updated_at"]
-    actions = ["clear_for_release"]
+    def lookups(self, request, model_admin):
+        return [("alone", "Recorded on its own"), ("source", "A gap analysis or report")]
+
+    def queryset(self, request, queryset):
+        alone = KnowledgeGap.objects.alone().values("pk")
+        if self.value() == "alone":
+            return queryset.filter(pk__in=alone)
+        if self.value() == "source":
+            return queryset.exclude(pk__in=alone)
+        return queryset
+
+
+@admin.register(KnowledgeGap)
+class KnowledgeGapAdmin(MarkedAdmin):
+    """The gap list on its own, so curators can work down the open questions.
+
+    A gap recorded on its own (no analysis, no report) goes through the workflow itself:
+    curators send it for review, editors clear it for release and publish it.
+    """
+
+    list_display = [
+        "question",
+        "analysis",
+        "report",
+        "theme",
+        "status",
+        "workflow_status",
+        "on_the_site",
+        "marking",
+        "updated_at",
+    ]
     list_editable = ["status"]
     list_filter = [
         "status",
+        RecordedAloneFilter,
+        "workflow_status",
         ("theme", admin.RelatedOnlyFieldListFilter),
         ("analysis", admin.RelatedOnlyFieldListFilter),
         ("report", admin.RelatedOnlyFieldListFilter),
@@ -347,7 +377,10 @@ class KnowledgeGapAdmin(MarkingMixin, HistoryAdmin):
     search_fields = ["question", "detail", "analysis__title", "report__title"]
     autocomplete_fields = ["analysis", "report", "theme", "answered_by"]
     list_select_related = ["analysis", "report", "theme"]
-    readonly_fields = ["created_at", "status_changed_at", "updated_at", "release"]
+    readonly_fields = ["created_at", "status_changed_at", "updated_at"]
+    # No schedule, no preview; its status_changed_at is the research status's.
+    schedule_fields = []
+    workflow_readonly_fields = ["workflow_history", "release"]
     fieldsets = [
         (None, {"fields": [("analysis", "report"), "position", "question", "detail", "theme"]}),
         ("Status", {"fields": ["status", "raised_on", ("created_at", "status_changed_at")]}),
@@ -359,25 +392,40 @@ class KnowledgeGapAdmin(MarkingMixin, HistoryAdmin):
             },
         ),
         ("Handling", {"fields": [("marking", "marking_descriptor"), "release"]}),
+        (
+            "Workflow (a gap recorded on its own)",
+            {
+                "fields": ["workflow_status", "workflow_history"],
+                "description": (
+                    "Leave the gap analysis and report empty to record a gap on its own: it is "
+                    "public once an editor clears it for release and publishes it. A gap in an "
+                    "analysis or a report is public with it, whatever its state here."
+                ),
+            },
+        ),
         (None, {"fields": ["updated_at"]}),
     ]
-
-    @admin.display(description="cleared for public release")
-    def release(self, obj) -> str:
-        return describe_release(obj)
-
-    @admin.action(
-        description="Clear selected knowledge gaps for public release", permissions=["publish"]
-    )
-    def clear_for_release(self, request, queryset):
-        cleared = 0
-        for gap in queryset.filter(marking=Marking.OFFICIAL):
-            gap.clear_for_release(request.user)
-            gap.save(update_fields=["cleared_at", "cleared_by", "cleared_note", "updated_at"])
-            cleared += 1
-        self.message_user(request, f"{cleared} knowledge gap(s) cleared for public release.")
-
     inlines = [ProvenanceInline]
+
+    def get_queryset(self, request):
+        public = KnowledgeGap.objects.published().filter(pk=OuterRef("pk"))
+        return super().get_queryset(request).annotate(is_public=Exists(public))
+
+    @admin.display(boolean=True, description="On the site", ordering="is_public")
+    def on_the_site(self, obj) -> bool:
+        return obj.is_public
+
+    @admin.action(description="Publish selected %(verbose_name_plural)s", permissions=["publish"])
+    def publish(self, request, queryset):
+        super().publish(request, queryset)
+        sourced = queryset.exclude(pk__in=KnowledgeGap.objects.alone().values("pk")).count()
+        if sourced:
+            self.message_user(
+                request,
+                f"{sourced} of the selected knowledge gaps are raised in a gap analysis or a "
+                "report: they are public with it, whatever their own state.",
+                messages.WARNING,
+            )
 
 
 class RecommendationUpdateInline(WorkflowInlineMixin, admin.StackedInline):

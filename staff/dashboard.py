@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from involvement.models import InterestRegistration
-from publishing.models import PendingChange, Publishable
+from publishing.models import PendingChange, Publishable, workflow_field
 
 from . import twofactor
 
@@ -104,7 +104,8 @@ def _publishables():
     return [
         model
         for model in apps.get_models()
-        if issubclass(model, Publishable) and not model._meta.abstract
+        if (issubclass(model, Publishable) or hasattr(model, "workflow_field"))
+        and not model._meta.abstract
     ]
 
 
@@ -112,18 +113,19 @@ def waiting(user) -> Section:
     lines = []
     review_state = None
     for model in _publishables():
-        status_field = model._meta.get_field("status")
+        name = workflow_field(model)
+        status_field = model._meta.get_field(name)
         choices = {value for value, _ in status_field.flatchoices}
         review_state = next((state for state in REVIEW_STATES if state in choices), None)
         if not _can_view(user, model):
             continue
         state = review_state or "draft"
-        count = model.objects.filter(status=state).count()
+        count = model.objects.filter(**{name: state}).count()
         lines.append(
             Line(
                 str(model._meta.verbose_name_plural).capitalize(),
                 count,
-                _changelist(model, f"status__exact={state}"),
+                _changelist(model, f"{name}__exact={state}"),
             )
         )
     if review_state:

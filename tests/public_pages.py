@@ -8,8 +8,9 @@ from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils import timezone
 
-from alerts.tokens import confirm_token, unsubscribe_token
+from alerts.tokens import confirm_token, manage_token, unsubscribe_token
 from collaboration.models import Organisation, Person, Theme
 from impact.models import ImpactEntry
 from reports.models import GapAnalysis, KnowledgeGap, Recommendation, Report
@@ -77,6 +78,8 @@ def public_pages() -> dict[str, str]:
             ],
         ),
         "alerts-unsubscribe": reverse("alerts:unsubscribe", args=[unsubscribe_token(LINKED)]),
+        # A confirmed subscriber's own page, with its form.
+        "alerts-manage": reverse("alerts:manage", args=[manage_token(example_subscription())]),
         "search": search,
         # Results with every part of the page: facets, highlights, a filter in use.
         "search-results": f"{search}?{urlencode({'q': 'resilience', 'type': 'report'})}",
@@ -93,6 +96,19 @@ def public_pages() -> dict[str, str]:
         "coverage": reverse("impact:coverage"),
         "not-found": MISSING_PAGE,
     }
+
+
+def example_subscription():
+    """A confirmed subscription to one theme and the register, made for the test."""
+    from alerts.models import Subscription
+
+    subscription, created = Subscription.objects.get_or_create(
+        email="example-subscriber@example.org",
+        defaults={"includes_gap_register": True, "confirmed_at": timezone.now()},
+    )
+    if created:
+        subscription.themes.set(Theme.objects.published()[:1])
+    return subscription
 
 
 def example_impact_content(report):
@@ -155,6 +171,7 @@ PAGE_TYPES = [
     "alerts-check-email",
     "alerts-confirm",
     "alerts-unsubscribe",
+    "alerts-manage",
     "search",
     "search-results",
     "search-no-results",

@@ -62,7 +62,16 @@ NOT_HTML = {
     "api:not-found",
     *(
         f"api:{name}-{view}"
-        for name in ("theme", "organisation", "person", "report", "gapanalysis", "knowledgegap")
+        for name in (
+            "theme",
+            "organisation",
+            "person",
+            "report",
+            "gapanalysis",
+            "knowledgegap",
+            "recommendation",
+            "impactentry",
+        )
         for view in ("list", "detail")
     ),
     "oai:endpoint",

@@ -375,6 +375,9 @@ EMPAC_NOTIFICATION_MAX_ATTEMPTS = env_int("EMPAC_NOTIFICATION_MAX_ATTEMPTS", 10)
 # Email alerts: how long a confirmation link works, and what digests can name, by
 # dotted path (alerts/sources.py; an app above alerts adds its own, e.g. impact entries).
 EMPAC_ALERTS_CONFIRM_MAX_AGE = env_int("EMPAC_ALERTS_CONFIRM_MAX_AGE", 7 * 24 * 60 * 60)
+# How long the "manage your alerts" link in each alert email works (the unsubscribe link
+# never expires): long enough for a weekly subscriber's quiet months.
+EMPAC_ALERTS_MANAGE_MAX_AGE = env_int("EMPAC_ALERTS_MANAGE_MAX_AGE", 90 * 24 * 60 * 60)
 EMPAC_DIGEST_SOURCES = [
     "alerts.sources.NewReports",
     "alerts.sources.NewKnowledgeGaps",
@@ -428,12 +431,17 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "EMPAC knowledge base API",
     "DESCRIPTION": (
         "Read-only JSON for everything public in the knowledge base: themes, partner "
-        "organisations, people and their roles, reports, gap analyses and knowledge gaps."
+        "organisations, people and their roles, reports, gap analyses, knowledge gaps, "
+        "progress on recommendations and the impact log."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": False,
-    "ENUM_NAME_OVERRIDES": {},
+    # Two models' choices are both called "status": each enum named for its model.
+    "ENUM_NAME_OVERRIDES": {
+        "KnowledgeGapStatusEnum": "reports.models.KnowledgeGap.Status",
+        "RecommendationStatusEnum": "reports.models.Recommendation.Status",
+    },
 }
 
 # Requests to the API and OAI-PMH allowed per client address per window, before a 429.

@@ -9,13 +9,18 @@ from django.utils import timezone
 from collaboration.models import Theme
 from publishing.links import slug_url
 from publishing.models import (
+    ClockNow,
     Marked,
     Marking,
     Publishable,
     PublishableQuerySet,
     Sourced,
+    live_at,
     marking_constraints,
     published_one,
+)
+from publishing.models import (
+    Status as WorkflowStatus,
 )
 
 from .reports import Report
@@ -101,14 +106,21 @@ class ComparisonRow(Sourced):
 
 class KnowledgeGapQuerySet(models.QuerySet):
     def published(self):
-        """Public while what it comes from is (its analysis, or for a gap in none, its report),
-        and only while OFFICIAL and cleared for public release itself."""
+        """Public while what it comes from is (its analysis, or for a gap in none, its report;
+        a gap recorded on its own, by its own workflow state), and only while OFFICIAL and
+        cleared for public release itself."""
+        alone = Q(analysis__isnull=True, report__isnull=True)
         return self.filter(
             published_one(GapAnalysis.objects.published(), "analysis")
-            | Q(analysis__isnull=True) & published_one(Report.objects.published(), "report"),
+            | Q(analysis__isnull=True) & published_one(Report.objects.published(), "report")
+            | alone & live_at(ClockNow(), field=KnowledgeGap.workflow_field, scheduled=False),
             marking=Marking.OFFICIAL,
             cleared_at__isnull=False,
         )
+
+    def alone(self):
+        """Gaps recorded on their own: in no gap analysis and raised by no report."""
+        return self.filter(analysis__isnull=True, report__isnull=True)
 
     def open(self):
         """Gaps not recorded as answered or superseded.
@@ -136,7 +148,14 @@ def about_theme(theme) -> Q:
 
 
 class KnowledgeGap(Sourced, Marked):
-    """An open question: something policing does not yet know."""
+    """An open question: something policing does not yet know.
+
+    Raised in a gap analysis or a report, it is public with that; recorded on its own,
+    it moves through the editorial workflow itself (``workflow_status``: draft, in review,
+    published, withdrawn), since its ``status`` says how far research on it has gone.
+    """
+
+    workflow_field = "workflow_status"
 
     class Status(models.TextChoices):
         IDENTIFIED = "identified", "Identified"
@@ -200,13 +219,24 @@ class KnowledgeGap(Sourced, Marked):
         blank=True,
         help_text="For an answered gap: the paper or page elsewhere that answers it.",
     )
+    workflow_status = models.CharField(
+        "workflow state",
+        max_length=10,
+        choices=WorkflowStatus.choices,
+        default=WorkflowStatus.DRAFT,
+        db_index=True,
+        help_text=(
+            "For a gap recorded on its own (no gap analysis, no report): published, it is "
+            "public. A gap raised in an analysis or a report is public with it instead."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = KnowledgeGapQuerySet.as_manager()
 
     class Meta:
         ordering = ["analysis", "report_id", "position", "id"]
-        constraints = marking_constraints("knowledgegap", publishable=False)
+        constraints = marking_constraints("knowledgegap", state="workflow_status")
 
     def __str__(self) -> str:
         return self.question
@@ -224,8 +254,13 @@ class KnowledgeGap(Sourced, Marked):
 
     @property
     def source(self):
-        """Where the question was raised: its gap analysis or, in none, its report."""
+        """Where the question was raised: its gap analysis or, in none, its report (None for
+        a gap recorded on its own)."""
         return self.analysis if self.analysis_id else self.report
+
+    @property
+    def is_alone(self) -> bool:
+        return self.analysis_id is None and self.report_id is None
 
     @property
     def source_report(self):
@@ -244,9 +279,14 @@ class KnowledgeGap(Sourced, Marked):
         return self.status not in (self.Status.ANSWERED, self.Status.SUPERSEDED)
 
     def get_absolute_url(self) -> str:
-        """The gap where its page lists it: its analysis's page, or else its report's."""
-        source = self.analysis if self.analysis_id else self.report
-        return f"{source.get_absolute_url()}#gap-{self.pk}"
+        """The gap where its page lists it: its analysis's page, or else its report's; a gap
+        recorded on its own, its page in the register."""
+        if self.is_alone:
+            return reverse("agenda:gap-detail", kwargs={"pk": self.pk})
+        return f"{self.source.get_absolute_url()}#gap-{self.pk}"
+
+    def get_preview_url(self) -> None:
+        return None
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -255,10 +295,6 @@ class KnowledgeGap(Sourced, Marked):
         return gap
 
     def clean(self):
-        if self.analysis_id is None and self.report_id is None:
-            raise ValidationError(
-                {"analysis": "Choose the gap analysis, or else the report, that raises this gap."}
-            )
         closed = (self.Status.ANSWERED, self.Status.SUPERSEDED)
         if self.status not in closed and (
             self.answer.strip() or self.answered_by_id or self.answer_url

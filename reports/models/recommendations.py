@@ -26,7 +26,12 @@ def recommendation_overdue(on) -> Q:
 
 class RecommendationQuerySet(models.QuerySet):
     def published(self):
-        """A recommendation has no public state of its own: it is public while its report is."""
+        """A recommendation has no public state of its own: it is public while its report is.
+
+        By key (``published_one``), not ``report__in``: SQLite made that a list of every
+        published report first, 60 ms of each deep page of /recommendations/ at 10,000
+        reports (in-process, SQLite), twice with its updates.
+        """
         return self.filter(published_one(Report.objects.published(), "report"))
 
     def overdue(self, on=None):

@@ -11,7 +11,7 @@ from tests import factories
 from tests.conftest import run_background_tasks
 
 SUBSCRIBE_URL = "/alerts/"
-LINK = re.compile(r"https?://\S+/alerts/(confirm|unsubscribe)/(\S+)/")
+LINK = re.compile(r"https?://\S+/alerts/(confirm|unsubscribe|manage)/(\S+)/")
 
 
 @pytest.fixture(autouse=True)

@@ -83,6 +83,31 @@ def test_an_item_public_only_between_two_runs_is_never_named(confirmed, themes):
     assert emails_to("reader@example.org") == []
 
 
+def test_a_gap_recorded_on_its_own_is_news_only_once_published(confirmed, themes):
+    confirmed(themes=[], gap_register="yes")
+    draft = factories.KnowledgeGapFactory(
+        analysis=None, report=None, question="Which apps launder fraud proceeds?"
+    )
+    factories.KnowledgeGapFactory(
+        analysis=None,
+        report=None,
+        question="How do county lines recruit online?",
+        workflow_status="published",
+    )
+
+    run_digests(later(1))
+    assert "How do county lines recruit online?" in digest_for().body
+    assert "Which apps launder fraud proceeds?" not in digest_for().body
+    mail.outbox.clear()
+
+    draft.workflow_status = "published"
+    draft.save()
+    run_digests(later(2))
+
+    assert "Which apps launder fraud proceeds?" in digest_for().body
+    assert f"https://empac.example.org/gaps/{draft.pk}/" in digest_for().body
+
+
 def test_gaps_become_news_when_their_analysis_is_published(confirmed, themes):
     confirmed(themes=[], gap_register="yes")
     analysis = factories.GapAnalysisFactory(status="draft")

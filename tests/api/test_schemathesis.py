@@ -36,7 +36,14 @@ def api_schema(db, django_settings_for_schemathesis, wsgi_application):
     factories.ReportFactory(status="draft", slug="a-draft")
     analysis = factories.GapAnalysisFactory(report=report, slug="an-analysis")
     factories.ComparisonRowFactory(analysis=analysis)
-    factories.KnowledgeGapFactory(analysis=analysis, theme=theme)
+    gap = factories.KnowledgeGapFactory(analysis=analysis, theme=theme)
+    recommendation = factories.RecommendationFactory(
+        report=report, status="in_progress", owner_organisation=factories.OrganisationFactory()
+    )
+    factories.RecommendationUpdateFactory(recommendation=recommendation)
+    factories.ImpactEntryFactory(
+        slug="an-entry", themes=[theme], recommendations=[recommendation], knowledge_gaps=[gap]
+    )
     return schemathesis.openapi.from_wsgi("/api/schema/", wsgi_application)
 
 

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -53,11 +52,13 @@ def test_a_gap_of_a_draft_report_is_not_public(client, theme):
     assert {t.pk: t.open_gap_count for t in index.context["themes"]}[theme.pk] == 0
 
 
-def test_a_gap_comes_from_an_analysis_or_a_report():
+def test_a_gap_recorded_on_its_own_is_valid_and_starts_as_a_draft_off_the_site():
     gap = factories.KnowledgeGapFactory.build(analysis=None, report=None)
-    with pytest.raises(ValidationError) as excinfo:
-        gap.full_clean()
-    assert "analysis" in excinfo.value.message_dict
+    gap.full_clean()
+    gap.save()
+
+    assert gap.workflow_status == Status.DRAFT
+    assert gap not in KnowledgeGap.objects.published()
 
 
 def test_a_status_not_recorded_counts_as_open_and_says_so(client, theme):

@@ -39,6 +39,14 @@ def test_the_admin_home_counts_what_is_not_yet_public(curator_client):
     assert 'reports/report/?status__exact=in_review">Reports</a>: <strong>2</strong>' in html
 
 
+def test_the_admin_home_counts_knowledge_gaps_sent_for_review(curator_client):
+    factories.KnowledgeGapFactory(analysis=None, workflow_status=Status.IN_REVIEW)
+    factories.KnowledgeGapFactory(analysis=None, workflow_status=Status.DRAFT)
+    html = home(curator_client)
+    link = 'reports/knowledgegap/?workflow_status__exact=in_review">Knowledge gaps</a>'
+    assert f"{link}: <strong>1</strong>" in html
+
+
 def test_the_admin_home_offers_two_factor_set_up(curator_client):
     assert "Two-factor sign-in is off" in home(curator_client)
 
