@@ -358,12 +358,13 @@ class KnowledgeGapKind(Kind):
         for pk, question, status, analysis_slug, analysis, report in rows:
             # Raised in its analysis or, drawn from a report alone, in the report; each
             # gap has its own page in the register (agenda app).
-            if not analysis_slug:
-                analysis = report
+            # A gap recorded on its own is raised in neither.
+            source = analysis if analysis_slug else report
+            meta = labels.get(status, status)
             results[pk] = {
                 "title": question,
                 "url": reverse("agenda:gap-detail", kwargs={"pk": pk}),
-                "meta": f"{labels.get(status, status)} · in {analysis}",
+                "meta": f"{meta} · in {source}" if source else f"{meta} · recorded on its own",
             }
         return results
 

@@ -123,6 +123,17 @@ def test_the_search_index_holds_only_the_published_gap(client, gaps):
     assert draft.pk not in indexed
 
 
+def test_search_finds_the_published_gap_and_says_it_was_recorded_on_its_own(client, gaps):
+    public, draft = gaps
+    response = client.get(reverse("search:results"), {"q": "county lines gaming"})
+
+    assertContains(response, public.get_absolute_url())
+    assertContains(response, "recorded on its own")
+    assertNotContains(response, "in None")
+    response = client.get(reverse("search:results"), {"q": "payment apps launder"})
+    assertNotContains(response, draft.get_absolute_url())
+
+
 def test_publishing_a_draft_gap_on_its_own_indexes_it_for_search(gaps):
     _, draft = gaps
     kind = BY_MODEL[KnowledgeGap].code
