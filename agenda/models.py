@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from collaboration.models import Organisation, Person
+from publishing.models import published_one
 from reports.models import KnowledgeGap
 
 GAP_STATUSES = KnowledgeGap.Status
@@ -47,8 +48,12 @@ class GapStatusChange(models.Model):
 
 class GapContributorQuerySet(models.QuerySet):
     def shown(self):
-        """Who may be named publicly as working on a gap: they agreed, and are public."""
-        return self.named_publicly().filter(gap__in=KnowledgeGap.objects.published())
+        """Who may be named publicly as working on a gap: they agreed, and are public.
+
+        The gap is looked up by key (``published_one``): ``gap__in`` cost about 40 ms of
+        /gaps/ and of each gap page at 100,000 reports (SQLite, in-process).
+        """
+        return self.named_publicly().filter(published_one(KnowledgeGap.objects.published(), "gap"))
 
     def named_publicly(self):
         """Those who agreed to be named and are public, on any gap: for a prefetch onto
