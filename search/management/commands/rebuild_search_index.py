@@ -45,6 +45,7 @@ class Command(BaseCommand):
             # cannot run inside the rebuild's transaction).
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE search_entry")
+                cursor.execute("VACUUM ANALYZE search_match")
                 cursor.execute("VACUUM ANALYZE search_word")
         elapsed = time.perf_counter() - started
         size = backend().size()
