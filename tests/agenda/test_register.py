@@ -208,7 +208,10 @@ def grow_gaps(count, theme):
 
 
 def test_query_counts_do_not_grow_with_gaps(client, theme, django_assert_max_num_queries):
-    # Enough that page 2 holds every kind of gap (each kind costs its prefetch once).
+    # Enough that page 2 holds every kind of gap (each kind costs its prefetch once), and
+    # a second report on the theme so a gap page lists related reports from the start
+    # (an empty list skips its one query, reports.items.newest_in_themes).
+    factories.ReportFactory(themes=[theme])
     grow_gaps(40, theme)
     gap = KnowledgeGap.objects.published().first()
     pages = [
