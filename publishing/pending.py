@@ -13,11 +13,12 @@ off the site (``Marked``), so it applies at once, and the rest of the edit waits
 import json
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from taggit.managers import TaggableManager
 
 from . import workflow
 from .models import PendingChange, Status
@@ -31,13 +32,13 @@ def needs_review(obj, saved_status: str | None, user) -> bool:
     return obj.pk is not None and saved_status == Status.PUBLISHED and not workflow.is_editor(user)
 
 
-def _is_tags(field) -> bool:
-    return type(field).__name__ == "TaggableManager"
+def is_tags(field) -> bool:
+    return isinstance(field, TaggableManager)
 
 
 def encode(field, value):
     """A JSON value for ``value`` of ``field``: a form's cleaned value or the item's own."""
-    if _is_tags(field):
+    if is_tags(field):
         return sorted(str(getattr(tag, "name", tag)) for tag in value or ())
     if field.many_to_many:
         return sorted(getattr(item, "pk", item) for item in value or ())
@@ -47,7 +48,7 @@ def encode(field, value):
 
 
 def current_value(obj, field):
-    if _is_tags(field):
+    if is_tags(field):
         return encode(field, getattr(obj, field.name).names())
     if field.many_to_many:
         return encode(field, getattr(obj, field.name).values_list("pk", flat=True))
@@ -60,7 +61,7 @@ def own_fields(model, names):
     for name in names:
         try:
             field = model._meta.get_field(name)
-        except Exception:  # a form-only field, as the note for the editor
+        except FieldDoesNotExist:  # a form-only field, as the note for the editor
             continue
         if getattr(field, "editable", True) and not field.primary_key:
             fields.append(field)
@@ -125,9 +126,9 @@ def proposed_values(change: PendingChange, model) -> dict:
     for name, value in change.proposed.items():
         try:
             field = model._meta.get_field(name)
-        except Exception:  # a field removed since: nothing to apply
+        except FieldDoesNotExist:  # a field removed since: nothing to apply
             continue
-        if _is_tags(field) or field.many_to_many or field.is_relation:
+        if is_tags(field) or field.many_to_many or field.is_relation:
             values[name] = value
         else:
             values[name] = field.to_python(value)
@@ -153,7 +154,7 @@ def diff_rows(change: PendingChange, obj) -> list[dict]:
 def _display(field, value) -> str:
     if value in (None, "", []):
         return "–"
-    if _is_tags(field):
+    if is_tags(field):
         return ", ".join(value)
     if field.many_to_many or field.is_relation:
         pks = value if isinstance(value, list) else [value]
@@ -183,7 +184,7 @@ def pending_change_apply(*, change: PendingChange, by, after_save=None) -> None:
     later = {}
     for name, value in proposed_values(change, model).items():
         field = model._meta.get_field(name)
-        if _is_tags(field) or field.many_to_many:
+        if is_tags(field) or field.many_to_many:
             later[field] = value
         else:
             setattr(obj, field.attname, value)

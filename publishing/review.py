@@ -52,7 +52,7 @@ def _as_initial(model, values: dict) -> dict:
     initial = {}
     for name, value in values.items():
         field = model._meta.get_field(name)
-        if pending._is_tags(field):
+        if pending.is_tags(field):
             value = edit_string_for_tags([SimpleNamespace(name=tag) for tag in value])
         initial[name] = value
     return initial
