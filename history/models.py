@@ -6,8 +6,8 @@ from the file (whose name is kept), and is read again from it.
 
 Links to other content are kept too (``m2m_fields``: a report's themes, authors,
 organisations and listed reports, an analysis's themes), so a version says what it
-was linked to. A report's tags are not: simple-history 3.13 cannot register taggit's
-manager as an m2m field (it fails at start-up), so tag changes are not versioned.
+was linked to. A report's tags are kept by name (history/tags.py), as simple-history
+cannot take taggit's manager as one of those links.
 """
 
 import simple_history
@@ -22,6 +22,8 @@ from reports.models import (
     Report,
 )
 
+from .tags import HistoricalRecordsWithTags
+
 REPORT_EXCLUDED_FIELDS = ["pdf_text", "pdf_text_note", "pdf_text_source"]
 
 TRACKED = {
@@ -32,6 +34,7 @@ TRACKED = {
     Report: {
         "excluded_fields": REPORT_EXCLUDED_FIELDS,
         "m2m_fields": ["themes", "authors", "organisations", "listed_reports"],
+        "records_class": HistoricalRecordsWithTags,
     },
     Recommendation: {},
     AlignmentRow: {},

@@ -6,6 +6,8 @@ side by side, and a revert restores what a curator wrote, never the item's state
 (draft, published…) nor what was computed from its file, which stay as they are now.
 """
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -16,6 +18,10 @@ from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Publishable, workflow_field
+
+# Where a version keeps the names of its tags, for a model whose history keeps them
+# (a report: history/tags.py), one per line; NULL in versions from before they were.
+TAGS_FIELD = "tag_names"
 
 # What a revert of a Publishable never takes from the old version: the state is the
 # workflow's to change (a knowledge gap's own "status" is content, and is reverted).
@@ -71,9 +77,40 @@ def linked_pks(record, field) -> list:
     return sorted(getattr(record, field.name).values_list(f"{reverse_name}_id", flat=True))
 
 
+def keeps_tags(model) -> bool:
+    """Whether the history of ``model`` keeps its tags (a report's does)."""
+    return hasattr(model.history.model, TAGS_FIELD)
+
+
+def tag_names(record) -> list[str] | None:
+    """The tag names one version had; None where they were not recorded."""
+    kept = getattr(record, TAGS_FIELD, None)
+    return None if kept is None else [name for name in kept.splitlines() if name]
+
+
+def tags_initial(record) -> list | None:
+    """A version's tags as a form's tags box starts from them: objects with a ``name``,
+    as taggit's field and widget expect (they quote names that need it)."""
+    kept = tag_names(record)
+    return None if kept is None else [SimpleNamespace(name=name) for name in kept]
+
+
+def tags_row(older, newer) -> dict:
+    old, new = tag_names(older), tag_names(newer)
+    shown = ["not recorded" if names is None else "\n".join(names) or "–" for names in (old, new)]
+    return {
+        "label": "tags",
+        "old": shown[0],
+        "new": shown[1],
+        "changed": old is not None and new is not None and old != new,
+    }
+
+
 def unversioned_links(model) -> list[str]:
-    """The names of ``model``'s links history does not keep (a report's tags)."""
+    """The names of ``model``'s links history does not keep."""
     kept = {field.name for field in linked_fields(model)}
+    if keeps_tags(model):
+        kept.add("tags")
     return [str(f.verbose_name).lower() for f in model._meta.many_to_many if f.name not in kept]
 
 
@@ -162,6 +199,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
             "rows": [
                 *field_rows(self.model, older, newer),
                 *linked_rows(self.model, older, newer),
+                *([tags_row(older, newer)] if keeps_tags(self.model) else []),
             ],
             "history_url": self._history_url(obj),
             "unversioned_links": unversioned_links(self.model),
@@ -195,6 +233,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
         fields = linked_fields(self.model)
         if not fields or len(records) < 2:
             super().set_history_delta_changes(request, records, foreign_keys_are_objs)
+            self._add_tag_changes(records)
             return
         links = {field: page_links(self.model, field, records) for field in fields}
         previous = None
@@ -214,6 +253,16 @@ class HistoryAdmin(SimpleHistoryAdmin):
                 ]
                 previous.history_delta_changes = changes
             previous = current
+        self._add_tag_changes(records)
+
+    def _add_tag_changes(self, records) -> None:
+        """Name "tags" among the changes of each version whose tags differ from the one before."""
+        if not keeps_tags(self.model):
+            return
+        for newer, older in zip(records, records[1:], strict=False):
+            if tags_row(older, newer)["changed"]:
+                changes = getattr(newer, "history_delta_changes", None) or []
+                newer.history_delta_changes = [*changes, {"field": "tags"}]
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # Marks the save that follows as a revert (save_model reads it).
@@ -223,16 +272,21 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         version_id = getattr(request, "_history_revert_version", None)
-        if version_id is None or obj is None or not linked_fields(self.model):
+        if version_id is None or obj is None:
+            return form
+        if not linked_fields(self.model) and not keeps_tags(self.model):
             return form
         # simple-history's revert form shows the links as they are now; show the
-        # version's, so reverting restores them too.
+        # version's, so reverting restores them too (tags too, where they were recorded).
         record = get_object_or_404(self.model.history, history_id=version_id)
         initial = {
             field.name: linked_pks(record, field)
             for field in linked_fields(self.model)
             if field.name in form.base_fields
         }
+        tags = tags_initial(record) if keeps_tags(self.model) else None
+        if tags is not None and "tags" in form.base_fields:
+            initial["tags"] = tags
 
         return form_with_initial(form, initial)
 

@@ -235,11 +235,85 @@ def test_revert_restores_the_themes_of_the_version(curator_client, relinked):
     assert list(report.themes.all()) == [first_theme]
 
 
-def test_compare_says_tags_are_not_kept(curator_client, relinked):
-    report, linked, _first, _second = relinked
+# Tags: kept by name beside the links (history/tags.py), compared and reverted the same way.
+
+
+@pytest.fixture
+def retagged(curator_client):
+    """A draft report tagged "county lines", then, edited in the admin, two other tags."""
+    report = factories.ReportFactory(status=Status.DRAFT)
+    report.tags.add("county lines")
+    tagged = report.history.latest()
+    data = report_form(report, status=Status.DRAFT, tags="cuckooing, exploitation")
+    assert curator_client.post(history_url(report, "change"), data).status_code == 302
+    return report, tagged
+
+
+def test_a_version_keeps_the_tags_the_report_had(retagged):
+    report, tagged = retagged
+    assert tagged.tag_names == "county lines"
+    assert report.history.latest().tag_names == "cuckooing\nexploitation"
+    assert sorted(report.tags.names()) == ["cuckooing", "exploitation"]
+
+
+def test_saving_the_same_tags_again_writes_no_version_for_them(curator_client, retagged):
+    report, _tagged = retagged
+    before = report.history.count()
+    data = report_form(report, status=Status.DRAFT, tags="exploitation, cuckooing")
+    assert curator_client.post(history_url(report, "change"), data).status_code == 302
+    # The save itself is one version; the tags, unchanged, add none.
+    assert report.history.count() == before + 1
+
+
+def test_compare_and_the_history_list_show_a_change_of_tags(curator_client, retagged):
+    report, tagged = retagged
     page = curator_client.get(
         history_url(report, "history_compare"),
-        {"from": linked.history_id, "to": report.history.latest().history_id},
+        {"from": tagged.history_id, "to": report.history.latest().history_id},
     )
-    assert page.context["unversioned_links"] == ["tags"]
-    assert "neither compared here nor restored by a revert: tags" in page.content.decode()
+    row = next(row for row in page.context["rows"] if row["label"] == "tags")
+    assert row["changed"] and (row["old"], row["new"]) == (
+        "county lines",
+        "cuckooing\nexploitation",
+    )
+    assert page.context["unversioned_links"] == []
+    assert "neither compared here nor restored" not in page.content.decode()
+
+    listing = curator_client.get(history_url(report)).content.decode()
+    assert "tags" in listing.split("<tbody>", 1)[1].split("</tr>", 1)[0]
+
+
+def test_revert_restores_the_tags_of_the_version(curator_client, retagged):
+    report, tagged = retagged
+    url = history_url(report, "simple_history", tagged.history_id)
+    page = curator_client.get(url)
+    assert 'value="&quot;county lines&quot;"' in page.content.decode()
+    data = report_form(report, status=Status.DRAFT, tags='"county lines"')
+    inline_prefixes = ("recommendations", "alignment_rows", "publishing")
+    data = {k: v for k, v in data.items() if not k.startswith(inline_prefixes)}
+    assert curator_client.post(url, data).status_code == 302
+    assert list(report.tags.names()) == ["county lines"]
+    assert report.history.latest().tag_names == "county lines"
+
+
+def test_a_version_from_before_tags_were_kept_leaves_them_as_they_are(curator_client, retagged):
+    report, tagged = retagged
+    type(tagged).objects.filter(history_id=tagged.history_id).update(tag_names=None)
+    page = curator_client.get(
+        history_url(report, "history_compare"),
+        {"from": tagged.history_id, "to": report.history.latest().history_id},
+    )
+    row = next(row for row in page.context["rows"] if row["label"] == "tags")
+    assert (row["old"], row["changed"]) == ("not recorded", False)
+    form = curator_client.get(history_url(report, "simple_history", tagged.history_id))
+    box = form.content.decode().split('name="tags"', 1)[1].split(">", 1)[0]
+    assert "cuckooing, exploitation" in box and "county" not in box
+
+
+def test_a_deleted_report_keeps_its_last_tags(retagged):
+    report, _tagged = retagged
+    history = type(report).history
+    pk = report.pk
+    report.delete()
+    assert history.filter(id=pk).latest().history_type == "-"
+    assert history.filter(id=pk).latest().tag_names == "cuckooing\nexploitation"
