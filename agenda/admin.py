@@ -227,8 +227,16 @@ class AgendaKnowledgeGapAdmin(MatchingMixin, KnowledgeGapAdmin):
     def save_model(self, request, obj, form, change):
         previous = form.initial.get("status") if change else None
         super().save_model(request, obj, form, change)
+        if hasattr(request, "_pending_change"):
+            return  # the new status waits for review; it is recorded when applied
         if change and previous and previous != obj.status:
             gap_status_set(gap=obj, status=obj.status, user=request.user, previous=previous)
+
+    def before_applied_save(self, obj, by) -> None:
+        super().before_applied_save(obj, by)
+        saved = KnowledgeGap.objects.filter(pk=obj.pk).values_list("status", flat=True).first()
+        if saved and saved != obj.status:
+            gap_status_set(gap=obj, status=obj.status, user=by, previous=saved)
 
 
 admin.site.unregister(GapAnalysis)

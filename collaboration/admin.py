@@ -10,6 +10,7 @@ from publishing.admin import (
     describe_confirmation,
 )
 from publishing.history import HistoryAdmin
+from publishing.review import ChildReview, ReviewMixin
 
 from .models import Organisation, Person, Role, Theme
 
@@ -144,7 +145,11 @@ class PersonAdmin(PublishableAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(RoleConfirmation, HistoryAdmin):
+class RoleAdmin(ChildReview, ReviewMixin, RoleConfirmation, HistoryAdmin):
+    """A role is public with its person: while they are published, edits here wait."""
+
+    review_parents = ("person",)
+    own_workflow = False
     list_display = [
         "person",
         "kind",

@@ -4,6 +4,7 @@ from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
@@ -105,6 +106,16 @@ class PublishableAdmin(ReviewMixin, HistoryAdmin):
 
     def has_publish_permission(self, request) -> bool:
         return workflow.is_editor(request.user)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(field, "widget", None)
+        if isinstance(widget, AdminSplitDateTime):
+            # The admin labels the pair, not each box: name them, for screen readers.
+            name = str(db_field.verbose_name).capitalize()
+            for part, box in zip(("date", "time (UK)"), widget.widgets, strict=True):
+                box.attrs["aria-label"] = f"{name}: {part}"
+        return field
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

@@ -4,7 +4,8 @@ A curator's save of a published item does not reach the item: its own fields tha
 differ from the published version are kept as a ``PendingChange``, as JSON, and the
 public keeps seeing the published version. An editor applies the change (a normal save
 of the item, so its history, the search index, the page cache and counts follow) or
-rejects it; the curator who proposed it may withdraw it.
+rejects it; the curator who proposed it may withdraw it. Editors are emailed when a
+change first waits (``publishing.notify``).
 
 Changing a marking is never held back: re-marking only ever takes an item or its file
 off the site (``Marked``), so it applies at once, and the rest of the edit waits.
@@ -22,6 +23,7 @@ from taggit.managers import TaggableManager
 
 from . import workflow
 from .models import PendingChange, Status
+from .notify import pending_change_notify_task
 
 # Applied at once, whoever edits: they only restrict what is public.
 TAKE_DOWN_FIELDS = ("marking", "marking_descriptor", "pdf_marking", "pdf_marking_descriptor")
@@ -113,10 +115,13 @@ def pending_change_propose(*, obj, cleaned_data: dict, by, note: str = "") -> Pe
                 object_id=obj.pk,
             )
         current.proposed, current.by, current.updated_at = changed, by, timezone.now()
-        if note or not current.pk:
+        is_new = current.pk is None
+        if note or is_new:
             current.note = note
         current.full_clean()
         current.save()
+        if is_new:  # editors hear of a change once; later edits update what they will see
+            pending_change_notify_task.enqueue(current.pk)
     return current
 
 
@@ -171,7 +176,7 @@ def _decide(change, outcome, by, note: str = "") -> None:
     change.save(update_fields=["outcome", "decided_by", "decided_at", "decision_note"])
 
 
-def pending_change_apply(*, change: PendingChange, by, after_save=None) -> None:
+def pending_change_apply(*, change: PendingChange, by, before_save=None, after_save=None) -> None:
     """Save the item with the change's values as ``by`` (an editor); record the decision.
 
     Raises ValidationError, leaving the item and the change as they were, if the values
@@ -197,6 +202,8 @@ def pending_change_apply(*, change: PendingChange, by, after_save=None) -> None:
             getattr(obj, field.name).set(value)
         obj._history_user = by
         obj._change_reason = f"Change proposed by {proposer} ({when}), applied by an editor"
+        if before_save is not None:
+            before_save(obj, by)
         obj.save()
         if after_save is not None:
             after_save(obj)

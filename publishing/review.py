@@ -6,7 +6,14 @@ and gives the item a review page: the published value beside the proposed one, f
 by field, with Apply and Reject for editors and Withdraw for the curator who proposed
 it. The item's inline rows (a report's recommendations…) are read only for curators
 while it is published: a pending change holds the item's own fields, and rows edited
-in place would go live unreviewed.
+in place would go live unreviewed. Rows with a workflow of their own (a
+recommendation's progress updates, ``DraftRowsInline``) may still be added, as drafts.
+
+Rows that are public as part of a parent (a report's recommendations, a person's roles,
+an analysis's gaps) have admin pages of their own too: ``review_parents`` names the
+parents, so an edit there waits while a parent is published, and ``ChildReview`` refuses
+a curator adding a row to a published parent, or moving one there, and deleting one.
+A curator never deletes a public item either: that would take it down, an editor's move.
 
 The records of review, the workflow's moves (``Transition``) and the pending changes,
 have read-only admin lists: nobody adds, edits or deletes a record of who decided.
@@ -34,7 +41,15 @@ REVIEW_NOTICE = (
     "This item is public, so your changes wait for an editor’s review; the public keeps "
     "seeing the published version until an editor applies them. Rows listed below it "
     "(recommendations, table rows, provenance) cannot be changed here while it is public: "
-    "ask an editor, or ask for it to be returned to draft."
+    "ask an editor, or ask for it to be returned to draft. New progress updates may still "
+    "be added: they are saved as drafts, which show nowhere until an editor publishes them."
+)
+DRAFTS_ADDED = (
+    "What you added below is saved as a draft: it shows nowhere until an editor publishes it."
+)
+LIST_WAITS = (
+    "Rows of public items were not changed: your edits of them wait for an editor’s review, "
+    "on each item’s page."
 )
 NOTE_FIELD = "review_note"
 
@@ -60,6 +75,28 @@ def _as_initial(model, values: dict) -> dict:
 
 class ReviewMixin:
     change_form_template = "admin/publishing/change_form.html"
+    # Foreign keys to Publishable parents this model's rows are public with.
+    review_parents: tuple[str, ...] = ()
+    # Whether the model has a workflow state of its own (a role, a recommendation do not).
+    own_workflow = True
+
+    def saved_review_status(self, obj) -> str | None:
+        """``obj``'s state as saved, for review: published if it or a parent is."""
+        own = workflow.saved_status(obj) if self.own_workflow else None
+        if own != Status.PUBLISHED and self.parent_is_published(obj):
+            return Status.PUBLISHED
+        return own
+
+    def parent_is_published(self, obj) -> bool:
+        """Whether a parent of ``obj``, as saved, is published: its rows are public with it."""
+        if obj is None or obj.pk is None or not self.review_parents:
+            return False
+        states = [
+            f"{name}__{workflow_field(self.model._meta.get_field(name).related_model)}"
+            for name in self.review_parents
+        ]
+        saved = self.model._default_manager.filter(pk=obj.pk).values_list(*states).first()
+        return saved is not None and Status.PUBLISHED in saved
 
     def review_needed(self, request, obj) -> bool:
         if getattr(request, "_history_revert_version", None) is not None:
@@ -68,7 +105,7 @@ class ReviewMixin:
         known = request.__dict__.setdefault("_review_needed", {})
         key = (obj._meta.label, obj.pk)
         if key not in known:
-            known[key] = pending.needs_review(obj, workflow.saved_status(obj), request.user)
+            known[key] = pending.needs_review(obj, self.saved_review_status(obj), request.user)
         return known[key]
 
     def get_urls(self):
@@ -125,8 +162,9 @@ class ReviewMixin:
         inlines = super().get_inline_instances(request, obj)
         if obj is not None and self.review_needed(request, obj):
             for inline in inlines:
-                inline.max_num = 0
-                inline.has_add_permission = _refuse
+                if not getattr(inline, "review_adds_drafts", False):
+                    inline.max_num = 0
+                    inline.has_add_permission = _refuse
                 inline.has_change_permission = _refuse
                 inline.has_delete_permission = _refuse
         return inlines
@@ -160,7 +198,14 @@ class ReviewMixin:
 
     def save_related(self, request, form, formsets, change):
         if hasattr(request, "_pending_change"):
-            return  # links wait in the pending change; inline rows are read only
+            # Links wait in the pending change; inline rows are read only, except new
+            # drafts (DraftRowsInline), which are saved now: they show nowhere yet.
+            for formset in formsets:
+                if getattr(formset, "review_adds_drafts", False):
+                    self.save_formset(request, form, formset, change=True)
+                    if formset.new_objects:
+                        request._drafts_added = True
+            return
         super().save_related(request, form, formsets, change)
         self.after_save_related(form.instance)
 
@@ -178,8 +223,26 @@ class ReviewMixin:
             text = WAITS_MESSAGE
         if request._pending_taken_down:
             text += " The new marking applies now, as any re-marking does."
+        if getattr(request, "_drafts_added", False):
+            text += " " + DRAFTS_ADDED
         self.message_user(request, text, messages.WARNING)
         return HttpResponseRedirect(request.path)
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if request.method == "POST" and hasattr(request, "_pending_change"):
+            # The list's own message counts the rows it saved; say which did not change.
+            self.message_user(request, LIST_WAITS, messages.WARNING)
+        return response
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if not workflow.is_editor(request.user):
+            for obj in objs:
+                if self.saved_review_status(obj) == Status.PUBLISHED:
+                    # Django refuses the delete (403) and lists this as the reason.
+                    perms_needed.add(f"{obj._meta.verbose_name} “{obj}”, which is public")
+        return deleted, counts, perms_needed, protected
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, unquote(object_id))
@@ -191,6 +254,9 @@ class ReviewMixin:
 
     def after_save_related(self, obj) -> None:
         """What follows a save of the item with its links: the admin's, or an applied change."""
+
+    def before_applied_save(self, obj, by) -> None:
+        """What an editor's applying of a change does just before the item is saved."""
 
     def pending_change_view(self, request, object_id):
         obj = self.get_object(request, unquote(object_id))
@@ -227,7 +293,10 @@ class ReviewMixin:
         if "_apply" in request.POST and is_editor:
             try:
                 pending.pending_change_apply(
-                    change=change, by=request.user, after_save=self.after_save_related
+                    change=change,
+                    by=request.user,
+                    before_save=self.before_applied_save,
+                    after_save=self.after_save_related,
                 )
             except ValidationError as error:
                 self.message_user(
@@ -254,6 +323,54 @@ class ReviewMixin:
 
 def _refuse(*args, **kwargs) -> bool:
     return False
+
+
+class ChildReview:
+    """The admin of rows public with a parent (``review_parents``), before ``ReviewMixin``.
+
+    An edit of a row whose parent is published waits for review (``ReviewMixin``); this
+    refuses what would go live at once instead: a curator adding a row to a published
+    parent, or moving a row of a draft parent to a published one.
+    """
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        waits = obj is not None and self.review_needed(request, obj)
+        if waits or workflow.is_editor(request.user):
+            return form
+        parents = [name for name in self.review_parents if name in form.base_fields]
+
+        class ChildForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                for name in parents:
+                    parent = cleaned.get(name)
+                    if parent is not None and workflow.saved_status(parent) == Status.PUBLISHED:
+                        self.add_error(name, published_parent_refusal(self._meta.model, parent))
+                return cleaned
+
+        ChildForm.__name__ = form.__name__
+        return ChildForm
+
+
+def published_parent_refusal(model, parent) -> str:
+    return (
+        f"“{parent}” is public, so a {model._meta.verbose_name} added to it would go live "
+        "at once, without review. Ask an editor to add it, or to return "
+        f"“{parent}” to draft first."
+    )
+
+
+class DraftRowsInline:
+    """An inline of rows with a workflow of their own, which a curator may add to a public
+    item: they are drafts (``WorkflowInlineMixin`` offers a curator no other state)."""
+
+    review_adds_drafts = True
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.review_adds_drafts = True
+        return formset
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -20,6 +20,7 @@ from publishing.admin import (
 from publishing.history import HistoryAdmin
 from publishing.markdown import FORMATTING_HINT, render_markdown
 from publishing.models import Marking
+from publishing.review import ChildReview, DraftRowsInline, ReviewMixin
 
 from .forms import RecommendationFormSet
 from .models import (
@@ -346,12 +347,15 @@ class RecordedAloneFilter(admin.SimpleListFilter):
 
 
 @admin.register(KnowledgeGap)
-class KnowledgeGapAdmin(MarkedAdmin):
+class KnowledgeGapAdmin(ChildReview, MarkedAdmin):
     """The gap list on its own, so curators can work down the open questions.
 
     A gap recorded on its own (no analysis, no report) goes through the workflow itself:
-    curators send it for review, editors clear it for release and publish it.
+    curators send it for review, editors clear it for release and publish it. A gap of a
+    published analysis or report is public with it, so a curator's edit of it waits.
     """
+
+    review_parents = ("analysis", "report")
 
     list_display = [
         "question",
@@ -428,7 +432,7 @@ class KnowledgeGapAdmin(MarkedAdmin):
             )
 
 
-class RecommendationUpdateInline(WorkflowInlineMixin, admin.StackedInline):
+class RecommendationUpdateInline(DraftRowsInline, WorkflowInlineMixin, admin.StackedInline):
     model = RecommendationUpdate
     extra = 0
     fields = [
@@ -469,7 +473,12 @@ class RecommendationStatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(HistoryAdmin):
+class RecommendationAdmin(ChildReview, ReviewMixin, HistoryAdmin):
+    """A recommendation is public with its report: while the report is published, a
+    curator's edit here waits for an editor, and new progress updates are drafts."""
+
+    review_parents = ("report",)
+    own_workflow = False
     list_display = [
         "number",
         "heading",
@@ -517,3 +526,6 @@ class RecommendationAdmin(HistoryAdmin):
     def save_model(self, request, obj, form, change):
         obj._changed_by = request.user  # for the status history
         super().save_model(request, obj, form, change)
+
+    def before_applied_save(self, obj, by) -> None:
+        obj._changed_by = by  # the status history names the editor who applied it

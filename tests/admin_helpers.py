@@ -202,7 +202,7 @@ def form_data(client, obj, **changes):
         for inline_form in formset.formset.forms:
             for name in inline_form.fields:
                 value = inline_form[name].value()
-                if value is not None:
+                if value is not None and not isinstance(value, FieldFile):
                     data[inline_form.add_prefix(name)] = value
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}

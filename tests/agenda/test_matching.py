@@ -258,9 +258,10 @@ def test_moving_an_introduction_to_working_together_can_move_the_gap(
     assert KnowledgeGap.objects.get(pk=gaps["theme"].pk).status == S.BEING_RESEARCHED
 
 
-def test_changing_a_gaps_status_in_the_admin_records_a_dated_change(
-    curator_client, curator, setting
-):
+def test_changing_a_gaps_status_in_the_admin_records_a_dated_change(editor_client, editor, setting):
+    # An editor's: a curator's edit of a public gap waits for review, and is recorded
+    # when applied (tests/publishing/test_child_review.py).
+    curator_client, curator = editor_client, editor
     gaps, _, _, _ = setting
     gap = gaps["theme"]
     page = curator_client.get(admin_change(gap=gap))
@@ -288,7 +289,8 @@ def test_changing_a_gaps_status_in_the_admin_records_a_dated_change(
     )
 
 
-def test_a_status_changed_in_the_gap_list_is_recorded_dated(curator_client, curator, setting):
+def test_a_status_changed_in_the_gap_list_is_recorded_dated(editor_client, editor, setting):
+    curator_client, curator = editor_client, editor  # an editor's edit applies at once
     gaps, _, _, _ = setting
     gap = gaps["theme"]
     changelist = reverse("admin:reports_knowledgegap_changelist")

@@ -300,14 +300,16 @@ class TestEvidenceFile:
 
 class TestAdmin:
     def test_curator_records_status_owner_and_an_update_on_the_recommendation(
-        self, curator_client, curator, published_report
+        self, curator_client, curator, draft_report
     ):
-        recommendation = factories.RecommendationFactory(report=published_report)
+        # A draft report's: on a public report's, the edit waits for an editor
+        # (tests/publishing/test_child_review.py).
+        recommendation = factories.RecommendationFactory(report=draft_report)
         owner = factories.OrganisationFactory()
         url = reverse("admin:reports_recommendation_change", args=[recommendation.pk])
         assert curator_client.get(url).status_code == 200
         data = {
-            "report": published_report.pk,
+            "report": draft_report.pk,
             "number": recommendation.number,
             "heading": recommendation.heading,
             "explanation": "",

@@ -69,7 +69,11 @@ def test_publishing_saves_each_report_so_save_signals_fire(editor_client):
 
 
 def test_knowledge_gap_status_can_be_changed_from_the_gap_list(curator_client):
-    gap = factories.KnowledgeGapFactory(status=KnowledgeGap.Status.IDENTIFIED)
+    # A draft analysis's gap: a public one's list edit waits (test_child_review.py).
+    gap = factories.KnowledgeGapFactory(
+        status=KnowledgeGap.Status.IDENTIFIED,
+        analysis=factories.GapAnalysisFactory(status=Status.DRAFT),
+    )
     data = {
         **inline_management("form", total=1, initial=1),
         "form-0-id": str(gap.pk),
@@ -218,7 +222,7 @@ def test_reusing_an_existing_recommendation_number_is_a_form_error(curator_clien
 
 
 def test_standalone_recommendation_with_a_taken_number_is_a_form_error(curator_client):
-    report = factories.ReportFactory()
+    report = factories.ReportFactory(status=Status.DRAFT)
     factories.RecommendationFactory(report=report, number=3)
     data = {"report": str(report.pk), "number": "3", "heading": "Again", "explanation": ""}
     response = curator_client.post(url(Recommendation, "add"), data)

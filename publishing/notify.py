@@ -1,0 +1,74 @@
+"""Editors are told by email when a curator's change to a public item waits for them.
+
+Sent by the task worker (``publishing.background``), so a mail server that is down
+delays the email and never the curator's save. The email names the item and who
+proposed the change, with a link to its review page; never the proposed values nor
+the curator's note, which stay behind the sign-in.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from .background import TryLater, background
+from .curators import PUBLISH_PERMISSION
+from .models import PendingChange
+
+logger = logging.getLogger(__name__)
+
+
+def editor_addresses(*, leaving_out=None) -> list[str]:
+    """The addresses of active users who may apply a change, but not ``leaving_out``'s."""
+    editors = get_user_model().objects.with_perm(
+        PUBLISH_PERMISSION, is_active=True, backend="django.contrib.auth.backends.ModelBackend"
+    )
+    if leaving_out is not None:
+        editors = editors.exclude(pk=leaving_out.pk)
+    return sorted({email for email in editors.values_list("email", flat=True) if email})
+
+
+def pending_change_message(change: PendingChange) -> EmailMessage | None:
+    item = change.item
+    recipients = editor_addresses(leaving_out=change.by)
+    if item is None or not recipients:
+        return None
+    opts = item._meta
+    review = reverse(f"admin:{opts.app_label}_{opts.model_name}_pending_change", args=[item.pk])
+    context = {
+        "item": item,
+        "kind": opts.verbose_name,
+        "proposer": change.by.get_username() if change.by else "a former curator",
+        "when": timezone.localtime(change.updated_at),
+        "review_url": settings.EMPAC_SITE_URL + review,
+        "site_name": settings.SITE_NAME,
+    }
+    return EmailMessage(
+        subject=f"A change to the {opts.verbose_name} “{item}” waits for your review",
+        body=render_to_string("publishing/emails/pending_change.txt", context),
+        to=recipients,
+    )
+
+
+def _max_attempts() -> int:
+    return settings.EMPAC_NOTIFICATION_MAX_ATTEMPTS
+
+
+@background(attempts=_max_attempts, first_delay=60, max_delay=3600)
+def pending_change_notify_task(change_id: int) -> None:
+    """Email the editors about a waiting change; tried again while the mail server fails."""
+    change = PendingChange.objects.filter(pk=change_id).select_related("by").first()
+    if change is None or not change.is_open:
+        return  # decided (or gone) before the email went: nothing waits any more
+    message = pending_change_message(change)
+    if message is None:
+        logger.warning("No editor with an email address to tell of pending change %s.", change_id)
+        return
+    try:
+        message.send(fail_silently=False)
+    except Exception as error:
+        raise TryLater(f"could not email editors of pending change {change_id}: {error}") from error

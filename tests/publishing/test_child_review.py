@@ -1,0 +1,342 @@
+"""Rows public with a parent wait for review on their own admin pages too.
+
+A report's recommendations, a person's roles and an analysis's knowledge gaps have
+change pages of their own. While the parent is published, a curator's edit there waits
+for an editor, exactly as an edit of the parent does; a curator cannot add a row to a
+published parent, move one there, or delete one; progress updates added to a public
+recommendation are drafts. Editors are emailed when a change first waits.
+"""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
+
+from agenda.models import GapStatusChange
+from collaboration.models import Role
+from publishing.models import PendingChange, Status
+from reports.models import KnowledgeGap, Recommendation, RecommendationStatusChange, Report
+from tests import factories
+from tests.admin_helpers import change_url, form_data, messages_of, url
+from tests.conftest import run_background_tasks
+
+pytestmark = pytest.mark.django_db
+
+PROVENANCE = "publishing-provenance-content_type-object_id"
+
+
+def review_url(obj):
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_pending_change", args=[obj.pk])
+
+
+def propose(client, obj, **changes):
+    return client.post(change_url(obj), form_data(client, obj, **changes), follow=True)
+
+
+def apply(client, obj):
+    return client.post(review_url(obj), {"_apply": "1"}, follow=True)
+
+
+def report_page(client, report) -> str:
+    client.logout()
+    response = client.get(report.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def new_recommendation(report, heading="A new recommendation", **fields):
+    return {
+        "report": report.pk,
+        "number": "9",
+        "heading": heading,
+        "explanation": "",
+        "status": Recommendation.Status.NOT_RECORDED,
+        "owner_organisation": "",
+        "owner_person": "",
+        "target_date": "",
+        "updates-TOTAL_FORMS": "0",
+        "updates-INITIAL_FORMS": "0",
+        "status_changes-TOTAL_FORMS": "0",
+        "status_changes-INITIAL_FORMS": "0",
+        f"{PROVENANCE}-TOTAL_FORMS": "0",
+        f"{PROVENANCE}-INITIAL_FORMS": "0",
+        **fields,
+    }
+
+
+class TestRecommendation:
+    def test_curator_edit_of_a_public_reports_recommendation_waits(
+        self, client, curator, published_report
+    ):
+        recommendation = factories.RecommendationFactory(
+            report=published_report, heading="Share the data"
+        )
+        client.force_login(curator)
+        response = propose(client, recommendation, heading="Rewritten by the curator")
+        assert "Your changes wait for an editor" in " ".join(messages_of(response))
+        recommendation.refresh_from_db()
+        assert recommendation.heading == "Share the data"
+        page = report_page(client, published_report)
+        assert "Share the data" in page and "Rewritten by the curator" not in page
+        change = PendingChange.objects.get()
+        assert change.item == recommendation and change.proposed == {
+            "heading": "Rewritten by the curator"
+        }
+
+    def test_an_editor_applies_it_and_the_status_history_names_the_editor(
+        self, client, curator, editor, published_report
+    ):
+        recommendation = factories.RecommendationFactory(report=published_report)
+        client.force_login(curator)
+        propose(client, recommendation, status=Recommendation.Status.IN_PROGRESS)
+        assert not RecommendationStatusChange.objects.exists()
+        client.force_login(editor)
+        response = apply(client, recommendation)
+        assert any("Applied" in message for message in messages_of(response))
+        recommendation.refresh_from_db()
+        assert recommendation.status == Recommendation.Status.IN_PROGRESS
+        change = RecommendationStatusChange.objects.get()
+        assert change.changed_by == editor and change.new_status == "in_progress"
+        assert "In progress" in report_page(client, published_report)
+
+    def test_curator_edit_of_a_draft_reports_recommendation_applies_at_once(
+        self, client, curator, draft_report
+    ):
+        recommendation = factories.RecommendationFactory(report=draft_report)
+        client.force_login(curator)
+        propose(client, recommendation, heading="Rewritten while a draft")
+        recommendation.refresh_from_db()
+        assert recommendation.heading == "Rewritten while a draft"
+        assert not PendingChange.objects.exists()
+
+    def test_curator_cannot_add_one_to_a_public_report_but_can_to_a_draft(
+        self, curator_client, published_report, draft_report
+    ):
+        add = url(Recommendation, "add")
+        response = curator_client.post(add, new_recommendation(published_report))
+        assert response.status_code == 200
+        assert "would go live at once, without review" in response.content.decode()
+        assert not published_report.recommendations.exists()
+        response = curator_client.post(add, new_recommendation(draft_report))
+        assert response.status_code == 302
+        assert draft_report.recommendations.get().heading == "A new recommendation"
+
+    def test_an_editor_adds_one_to_a_public_report(self, editor_client, published_report):
+        response = editor_client.post(
+            url(Recommendation, "add"), new_recommendation(published_report)
+        )
+        assert response.status_code == 302
+        assert "A new recommendation" in report_page(editor_client, published_report)
+
+    def test_curator_cannot_move_a_drafts_recommendation_to_a_public_report(
+        self, client, curator, published_report, draft_report
+    ):
+        recommendation = factories.RecommendationFactory(report=draft_report)
+        client.force_login(curator)
+        response = propose(client, recommendation, report=published_report.pk)
+        assert "would go live at once, without review" in response.content.decode()
+        recommendation.refresh_from_db()
+        assert recommendation.report == draft_report
+
+    def test_curator_cannot_delete_one_of_a_public_report_by_either_route(
+        self, client, curator, editor, published_report
+    ):
+        kept = factories.RecommendationFactory(report=published_report)
+        delete = url(Recommendation, "delete", kept.pk)
+        client.force_login(curator)
+        page = client.get(delete).content.decode()
+        assert "which is public" in page
+        assert client.post(delete, {"post": "yes"}).status_code == 403
+        bulk = {"action": "delete_selected", "_selected_action": [kept.pk], "post": "yes"}
+        assert client.post(url(Recommendation), bulk).status_code == 403
+        assert Recommendation.objects.filter(pk=kept.pk).exists()
+        client.force_login(editor)
+        assert client.post(delete, {"post": "yes"}).status_code == 302
+        assert not Recommendation.objects.filter(pk=kept.pk).exists()
+
+    def test_progress_updates_added_to_a_public_recommendation_are_drafts(
+        self, client, curator, published_report
+    ):
+        recommendation = factories.RecommendationFactory(report=published_report)
+        existing = factories.RecommendationUpdateFactory(
+            recommendation=recommendation, summary="Agreed by the board."
+        )
+        client.force_login(curator)
+        data = form_data(client, recommendation)
+        data.update(
+            {
+                "updates-0-summary": "Crafted: rewritten in place.",
+                "updates-TOTAL_FORMS": "2",
+                "updates-1-happened_on": "2026-11-30",
+                "updates-1-status": Status.PUBLISHED,  # a crafted POST
+                "updates-1-summary": "Bid submitted.",
+                "updates-1-evidence_url": "",
+            }
+        )
+        response = client.post(change_url(recommendation), data, follow=True)
+        assert response.status_code == 200
+        # Publishing is an editor's move: the crafted state is refused, nothing saved.
+        assert not recommendation.updates.filter(summary="Bid submitted.").exists()
+        data["updates-1-status"] = Status.DRAFT
+        response = client.post(change_url(recommendation), data, follow=True)
+        assert any("saved as a draft" in message for message in messages_of(response))
+        added = recommendation.updates.get(summary="Bid submitted.")
+        assert added.status == Status.DRAFT
+        existing.refresh_from_db()
+        assert existing.summary == "Agreed by the board."
+        page = report_page(client, published_report)
+        assert "Agreed by the board." in page and "Bid submitted." not in page
+        assert not PendingChange.objects.exists()  # the recommendation itself is unchanged
+
+
+class TestRole:
+    def test_curator_edit_of_a_public_persons_role_waits_and_an_editor_applies_it(
+        self, client, curator, editor
+    ):
+        role = factories.RoleFactory(title="Operational lead for SOC research")
+        person = role.person
+        client.force_login(curator)
+        propose(client, role, title="Rewritten by the curator")
+        role.refresh_from_db()
+        assert role.title == "Operational lead for SOC research"
+        client.logout()
+        page = client.get(person.get_absolute_url()).content.decode()
+        assert "Rewritten by the curator" not in page
+        client.force_login(editor)
+        apply(client, role)
+        role.refresh_from_db()
+        assert role.title == "Rewritten by the curator"
+
+    def test_curator_cannot_give_a_public_person_a_role_but_can_a_draft(self, curator_client):
+        public, draft = factories.PersonFactory(), factories.PersonFactory(status=Status.DRAFT)
+        add = url(Role, "add")
+
+        def data(person):
+            return {
+                "person": person.pk,
+                "kind": Role.Kind.RESEARCHER,
+                f"{PROVENANCE}-TOTAL_FORMS": "0",
+                f"{PROVENANCE}-INITIAL_FORMS": "0",
+            }
+
+        response = curator_client.post(add, data(public))
+        assert "would go live at once, without review" in response.content.decode()
+        assert curator_client.post(add, data(draft)).status_code == 302
+        assert not public.roles.exists() and draft.roles.count() == 1
+
+
+class TestKnowledgeGap:
+    def test_curator_edit_of_a_gap_in_a_public_analysis_waits(self, client, curator, editor):
+        gap = factories.KnowledgeGapFactory(question="Who launders the proceeds?")
+        assert KnowledgeGap.objects.published().filter(pk=gap.pk).exists()
+        client.force_login(curator)
+        propose(client, gap, question="Rewritten by the curator")
+        gap.refresh_from_db()
+        assert gap.question == "Who launders the proceeds?"
+        client.force_login(editor)
+        apply(client, gap)
+        gap.refresh_from_db()
+        assert gap.question == "Rewritten by the curator"
+
+    def test_a_list_edit_of_a_public_gaps_status_waits_a_drafts_applies(
+        self, client, curator, editor
+    ):
+        public = factories.KnowledgeGapFactory(status=KnowledgeGap.Status.IDENTIFIED)
+        draft = factories.KnowledgeGapFactory(
+            status=KnowledgeGap.Status.IDENTIFIED,
+            analysis=factories.GapAnalysisFactory(status=Status.DRAFT),
+        )
+        client.force_login(curator)
+        changelist = client.get(url(KnowledgeGap))
+        formset = changelist.context["cl"].formset
+        data = {
+            f"form-{name}": value
+            for name, value in (
+                ("TOTAL_FORMS", str(len(formset.forms))),
+                ("INITIAL_FORMS", str(len(formset.forms))),
+            )
+        }
+        for index, form in enumerate(formset.forms):
+            data[f"form-{index}-id"] = str(form.instance.pk)
+            data[f"form-{index}-status"] = KnowledgeGap.Status.BEING_RESEARCHED
+        data["_save"] = "Save"
+        response = client.post(url(KnowledgeGap), data, follow=True)
+        assert any("wait for an editor" in message for message in messages_of(response))
+        public.refresh_from_db()
+        draft.refresh_from_db()
+        assert draft.status == KnowledgeGap.Status.BEING_RESEARCHED
+        assert public.status == KnowledgeGap.Status.IDENTIFIED
+        assert not GapStatusChange.objects.filter(gap=public).exists()
+        # Applied, the change is dated in the gap's public status history.
+        client.force_login(editor)
+        apply(client, public)
+        public.refresh_from_db()
+        assert public.status == KnowledgeGap.Status.BEING_RESEARCHED
+        recorded = GapStatusChange.objects.get(gap=public)
+        assert recorded.changed_by == editor and recorded.previous_status == "identified"
+
+
+class TestDeletingPublicItems:
+    def test_a_curator_deletes_a_draft_report_but_not_a_public_one(
+        self, curator_client, published_report, draft_report
+    ):
+        assert (
+            curator_client.post(
+                url(Report, "delete", published_report.pk), {"post": "yes"}
+            ).status_code
+            == 403
+        )
+        assert (
+            curator_client.post(url(Report, "delete", draft_report.pk), {"post": "yes"}).status_code
+            == 302
+        )
+        assert list(Report.objects.all()) == [published_report]
+
+
+class TestEditorsAreEmailed:
+    @pytest.fixture
+    def editors(self, editor):
+        editor.email = "eddie@example.org"
+        editor.save()
+        other = factories.UserFactory(username="edna", email="edna@example.org", is_staff=True)
+        other.groups.add(*editor.groups.all())
+        return [editor, other]
+
+    def test_once_when_a_change_first_waits_without_what_it_says(
+        self, client, curator, editors, published_report
+    ):
+        client.force_login(curator)
+        data = form_data(client, published_report, title="Secret new title")
+        data["review_note"] = "Private note for the editor"
+        client.post(change_url(published_report), data)
+        propose(client, published_report, title="A second try")  # updates the same change
+        run_background_tasks()
+        assert len(mail.outbox) == 1
+        message = mail.outbox[0]
+        assert sorted(message.to) == ["eddie@example.org", "edna@example.org"]
+        assert published_report.title in message.subject
+        assert review_url(published_report) in message.body
+        assert "cora" in message.body
+        for secret in ("Secret new title", "A second try", "Private note"):
+            assert secret not in message.body and secret not in message.subject
+
+    def test_nothing_is_sent_for_a_change_decided_before_the_worker_ran(
+        self, client, curator, editors, published_report
+    ):
+        client.force_login(curator)
+        propose(client, published_report, title="Withdrawn soon")
+        client.post(review_url(published_report), {"_withdraw": "1"})
+        run_background_tasks()
+        assert mail.outbox == []
+
+    def test_a_mail_server_down_is_tried_again_later(
+        self, client, curator, editors, published_report, settings
+    ):
+        client.force_login(curator)
+        settings.EMAIL_BACKEND = "tests.involvement.conftest.FailingEmailBackend"
+        propose(client, published_report, title="Retitled")
+        run_background_tasks()
+        assert mail.outbox == []
+        waiting = DBTaskResult.objects.filter(status="READY")
+        assert waiting.count() == 1  # enqueued again, after a delay
