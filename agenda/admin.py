@@ -17,6 +17,7 @@ from django.utils.html import format_html, format_html_join
 
 from involvement.admin import InterestRegistrationAdmin
 from involvement.models import InterestRegistration
+from publishing.review import ChildReview, ReviewMixin
 from reports.admin import GapAnalysisAdmin, KnowledgeGapAdmin
 from reports.models import GapAnalysis, KnowledgeGap
 
@@ -473,7 +474,11 @@ class EmailTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(GapStatusChange)
-class GapStatusChangeAdmin(admin.ModelAdmin):
+class GapStatusChangeAdmin(ChildReview, ReviewMixin, admin.ModelAdmin):
+    """A gap's dated status history is public with the gap: while it is, edits wait."""
+
+    review_parents = ("gap",)
+    own_workflow = False
     list_display = ["gap", "previous_status", "status", "changed_at", "changed_by"]
     list_filter = ["status"]
     list_select_related = ["gap", "changed_by"]
@@ -487,7 +492,11 @@ class GapStatusChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(GapContributor)
-class GapContributorAdmin(admin.ModelAdmin):
+class GapContributorAdmin(ChildReview, ReviewMixin, admin.ModelAdmin):
+    """Who works on a gap is public with the gap (where they agreed): edits wait."""
+
+    review_parents = ("gap",)
+    own_workflow = False
     list_display = ["gap", "person", "organisation", "is_shown"]
     list_filter = ["is_shown"]
     autocomplete_fields = ["gap", "person", "organisation"]

@@ -27,7 +27,7 @@ from .models import (
     Status,
     workflow_field,
 )
-from .review import ReviewMixin
+from .review import ChildReview, ReviewMixin
 from .workflow import saved_status
 
 
@@ -363,8 +363,15 @@ class InferenceFilter(admin.SimpleListFilter):
 
 
 @admin.register(Provenance)
-class ProvenanceAdmin(admin.ModelAdmin):
-    """Every entry's sources in one list, so curators can work down the inferences."""
+class ProvenanceAdmin(ChildReview, ReviewMixin, admin.ModelAdmin):
+    """Every entry's sources in one list, so curators can work down the inferences.
+
+    A note is public with its entry (the inference notes on its page): while the entry is
+    published, a curator's edit here waits for an editor, as on the entry's own page.
+    """
+
+    review_parents = ("entry",)
+    own_workflow = False
 
     list_display = ["entry_link", "field", "document", "is_inferred", "confirmed"]
     list_filter = [InferenceFilter, ("content_type", admin.RelatedOnlyFieldListFilter), "document"]

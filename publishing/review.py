@@ -19,12 +19,16 @@ The records of review, the workflow's moves (``Transition``) and the pending cha
 have read-only admin lists: nobody adds, edits or deletes a record of who decided.
 """
 
+from collections.abc import Callable
 from types import SimpleNamespace
+from typing import NamedTuple
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -88,15 +92,49 @@ class ReviewMixin:
         return own
 
     def parent_is_published(self, obj) -> bool:
-        """Whether a parent of ``obj``, as saved, is published: its rows are public with it."""
+        """Whether a parent of ``obj``, as saved, is public in review's sense (published,
+        or itself the row of a published parent): ``obj`` is public with it."""
         if obj is None or obj.pk is None or not self.review_parents:
             return False
-        states = [
-            f"{name}__{workflow_field(self.model._meta.get_field(name).related_model)}"
-            for name in self.review_parents
-        ]
-        saved = self.model._default_manager.filter(pk=obj.pk).values_list(*states).first()
-        return saved is not None and Status.PUBLISHED in saved
+        links = [_link(self.model, name) for name in self.review_parents]
+        columns = [column for link in links for column in link.columns]
+        saved = self.model._default_manager.filter(pk=obj.pk).values_list(*columns).first()
+        if saved is None:
+            return False
+        values = iter(saved)
+        return any(
+            self.parent_status(*link.parent(*(next(values) for _ in link.columns)))
+            == Status.PUBLISHED
+            for link in links
+        )
+
+    def parent_status(self, model, pk) -> str | None:
+        """A parent's state for review, as its own admin sees it (its parents count too)."""
+        if model is None or pk is None:
+            return None
+        parent = model(pk=pk)
+        owner = self.admin_site._registry.get(model)
+        if isinstance(owner, ReviewMixin):
+            return owner.saved_review_status(parent)
+        try:
+            model._meta.get_field(workflow_field(model))
+        except FieldDoesNotExist:
+            # A row with no workflow and no admin of its own is edited inline only (a
+            # report's alignment rows): it is public with the items it belongs to.
+            owners = [
+                field
+                for field in model._meta.concrete_fields
+                if field.many_to_one
+                and isinstance(self.admin_site._registry.get(field.related_model), ReviewMixin)
+            ]
+            columns = [field.attname for field in owners]
+            saved = model._default_manager.filter(pk=pk).values_list(*columns).first() or ()
+            states = [
+                self.parent_status(field.related_model, value)
+                for field, value in zip(owners, saved, strict=False)
+            ]
+            return Status.PUBLISHED if Status.PUBLISHED in states else None
+        return workflow.saved_status(parent)
 
     def review_needed(self, request, obj) -> bool:
         if getattr(request, "_history_revert_version", None) is not None:
@@ -338,19 +376,51 @@ class ChildReview:
         waits = obj is not None and self.review_needed(request, obj)
         if waits or workflow.is_editor(request.user):
             return form
-        parents = [name for name in self.review_parents if name in form.base_fields]
+        links = [_link(self.model, name) for name in self.review_parents]
+        links = [link for link in links if set(link.fields) <= set(form.base_fields)]
+        admin_ = self
 
         class ChildForm(form):
             def clean(self):
                 cleaned = super().clean()
-                for name in parents:
-                    parent = cleaned.get(name)
-                    if parent is not None and workflow.saved_status(parent) == Status.PUBLISHED:
-                        self.add_error(name, published_parent_refusal(self._meta.model, parent))
+                for link in links:
+                    model, pk = link.parent(*(cleaned.get(name) for name in link.fields))
+                    if admin_.parent_status(model, pk) == Status.PUBLISHED:
+                        parent = model._default_manager.get(pk=pk)
+                        problem = published_parent_refusal(self._meta.model, parent)
+                        self.add_error(link.fields[0], problem)
                 return cleaned
 
         ChildForm.__name__ = form.__name__
         return ChildForm
+
+
+class _Link(NamedTuple):
+    """How a row names its parent: a foreign key, or a generic one (a provenance note's)."""
+
+    fields: tuple[str, ...]  # the form's fields that choose the parent
+    columns: tuple[str, ...]  # the row's columns that hold it
+    parent: Callable  # the fields' or columns' values -> (the parent's model, its pk)
+
+
+def _link(model, name: str) -> _Link:
+    field = model._meta.get_field(name)
+    if isinstance(field, GenericForeignKey):
+
+        def generic(content_type, object_id):
+            if content_type is None or object_id in (None, ""):
+                return None, None
+            if not isinstance(content_type, ContentType):
+                content_type = ContentType.objects.get_for_id(content_type)
+            return content_type.model_class(), object_id
+
+        columns = (model._meta.get_field(field.ct_field).attname, field.fk_field)
+        return _Link((field.ct_field, field.fk_field), columns, generic)
+
+    def direct(value):
+        return field.related_model, getattr(value, "pk", value)
+
+    return _Link((name,), (field.attname,), direct)
 
 
 def published_parent_refusal(model, parent) -> str:

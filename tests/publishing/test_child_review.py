@@ -8,13 +8,14 @@ recommendation are drafts. Editors are emailed when a change first waits.
 """
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from agenda.models import GapStatusChange
+from agenda.models import GapContributor, GapStatusChange
 from collaboration.models import Role
-from publishing.models import PendingChange, Status
+from publishing.models import PendingChange, Provenance, Status
 from reports.models import KnowledgeGap, Recommendation, RecommendationStatusChange, Report
 from tests import factories
 from tests.admin_helpers import change_url, form_data, messages_of, url
@@ -275,6 +276,76 @@ class TestKnowledgeGap:
         assert public.status == KnowledgeGap.Status.BEING_RESEARCHED
         recorded = GapStatusChange.objects.get(gap=public)
         assert recorded.changed_by == editor and recorded.previous_status == "identified"
+
+
+class TestRowsOfAPublicGapAndNotes:
+    """A gap's dated status history, who works on it, and any item's provenance notes."""
+
+    def test_curator_cannot_date_a_status_change_of_a_public_gap_but_can_of_a_draft(
+        self, curator_client
+    ):
+        public = factories.KnowledgeGapFactory()
+        draft = factories.KnowledgeGapFactory(
+            analysis=factories.GapAnalysisFactory(status=Status.DRAFT)
+        )
+
+        def record(gap):
+            data = {"gap": gap.pk, "previous_status": "identified", "status": "scoped"}
+            data["changed_at_0"], data["changed_at_1"] = "2026-11-02", "10:00"
+            return curator_client.post(url(GapStatusChange, "add"), data)
+
+        assert "would go live at once, without review" in record(public).content.decode()
+        assert record(draft).status_code == 302
+        assert list(GapStatusChange.objects.values_list("gap", flat=True)) == [draft.pk]
+
+    def test_curator_edit_of_who_works_on_a_public_gap_waits(self, client, curator):
+        contributor = GapContributor.objects.create(
+            gap=factories.KnowledgeGapFactory(), person=factories.PersonFactory(), role="lead"
+        )
+        client.force_login(curator)
+        propose(client, contributor, role="Rewritten by the curator")
+        contributor.refresh_from_db()
+        assert contributor.role == "lead"
+        assert PendingChange.objects.get().item == contributor
+
+    def test_curator_edit_of_a_public_reports_provenance_note_waits(
+        self, client, curator, published_report, draft_report
+    ):
+        public_note = factories.ProvenanceFactory(entry=published_report, note="As stated")
+        draft_note = factories.ProvenanceFactory(entry=draft_report, note="As stated")
+        client.force_login(curator)
+        propose(client, public_note, note="Rewritten by the curator")
+        propose(client, draft_note, note="Rewritten by the curator")
+        public_note.refresh_from_db()
+        draft_note.refresh_from_db()
+        assert public_note.note == "As stated"
+        assert draft_note.note == "Rewritten by the curator"
+        assert PendingChange.objects.get().item == public_note
+
+    def test_a_note_on_a_public_reports_table_row_waits_too(self, client, curator):
+        row = factories.AlignmentRowFactory()  # of a published report, edited inline only
+        note = factories.ProvenanceFactory(entry=row, field="activity", note="As stated")
+        client.force_login(curator)
+        propose(client, note, note="Rewritten by the curator")
+        note.refresh_from_db()
+        assert note.note == "As stated"
+        assert PendingChange.objects.get().item == note
+
+    def test_curator_cannot_add_a_provenance_note_to_a_public_report(
+        self, curator_client, published_report
+    ):
+        data = {
+            "content_type": ContentType.objects.get_for_model(Report).pk,
+            "object_id": published_report.pk,
+            "field": "title",
+            "document": "EMPAC progress report",
+            "passage": "",
+            "note": "",
+            "basis": "",
+        }
+        response = curator_client.post(url(Provenance, "add"), data)
+        assert "would go live at once, without review" in response.content.decode()
+        assert not Provenance.objects.exists()
 
 
 class TestDeletingPublicItems:
