@@ -121,7 +121,7 @@ def test_filters_by_theme_and_status_with_counts(client, gaps, theme):
     assertContains(response, public["identified"].question)
 
     response = client.get(REGISTER, {"status": "answered", "theme": theme.slug})
-    assert [g.pk for g in response.context["gaps"]] == [public["answered"].pk]
+    assert [g["pk"] for g in response.context["gaps"]] == [public["answered"].pk]
     counts = {o["label"]: o["count"] for o in response.context["status_options"]}
     assert counts["Answered"] == 1 and counts["Identified"] == 1
     assert counts["Open (not answered or superseded)"] == 1
