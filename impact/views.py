@@ -14,7 +14,7 @@ from publishing.versioning import content_cached
 from publishing.views import PublicItemMixin
 from reports.models import KnowledgeGap, Recommendation, Report
 
-from . import coverage
+from . import coverage, items
 from .forms import ImpactEntryFilterForm, RecommendationFilterForm
 from .models import ImpactEntry
 
@@ -49,7 +49,10 @@ class RecommendationListView(ListView):
 
     def get_paginator(self, *args, **kwargs):
         return super().get_paginator(
-            *args, list_key=f"recommendations:{self.filter_form.list_key}", **kwargs
+            *args,
+            list_key=f"recommendations:{self.filter_form.list_key}",
+            rows_by_key=items.recommendation_items_by_key,
+            **kwargs,
         )
 
     def status_counts(self) -> dict:
@@ -127,7 +130,10 @@ class ImpactEntryListView(ListView):
 
     def get_paginator(self, *args, **kwargs):
         return super().get_paginator(
-            *args, list_key=f"impact-entries:{self.filter_form.list_key}", **kwargs
+            *args,
+            list_key=f"impact-entries:{self.filter_form.list_key}",
+            rows_by_key=items.entry_items_by_key,
+            **kwargs,
         )
 
     def get_context_data(self, **kwargs):

@@ -24,6 +24,12 @@ def recommendation_overdue(on) -> Q:
     return Q(target_date__lt=on) & ~Q(status__in=Recommendation.SETTLED)
 
 
+def is_overdue(target_date, status: str, on=None) -> bool:
+    """For one recommendation, what ``recommendation_overdue()`` says in a query."""
+    on = on or timezone.localdate()
+    return bool(target_date and target_date < on and status not in Recommendation.SETTLED)
+
+
 class RecommendationQuerySet(models.QuerySet):
     def published(self):
         """A recommendation has no public state of its own: it is public while its report is.
@@ -125,9 +131,7 @@ class Recommendation(Sourced):
         return f"{self.report.get_absolute_url()}#recommendation-{self.number}"
 
     def is_overdue(self, on=None) -> bool:
-        """For this recommendation, what ``recommendation_overdue()`` says in a query."""
-        on = on or timezone.localdate()
-        return bool(self.target_date and self.target_date < on and self.status not in self.SETTLED)
+        return is_overdue(self.target_date, self.status, on)
 
     @property
     def is_status_recorded(self) -> bool:
