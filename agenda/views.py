@@ -12,7 +12,7 @@ from django.views.generic import DetailView, ListView
 from collaboration.models import Theme
 from publishing.http import cached_by_content
 from publishing.pagination import LargeListMixin
-from publishing.versioning import content_cached
+from publishing.versioning import content_cached, content_key
 from reports.items import newest_in_themes, report_items
 from reports.models import (
     RELATED_REPORTS_LIMIT,
@@ -76,6 +76,11 @@ class Filters:
     @property
     def key(self) -> str:
         return f"theme={self.theme.pk if self.theme else ''}&status={self.status}"
+
+    @property
+    def fragment_key(self) -> str:
+        """Names the rendered filters: their links and counts, for this content and these values."""
+        return content_key(f"gap-filters:{self.key}")
 
     def query(self, **changes) -> str:
         values = {"theme": self.theme.slug if self.theme else "", "status": self.status}

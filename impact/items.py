@@ -72,8 +72,9 @@ def last_updates(keys) -> dict:
             newest[recommendation] = row
     return {
         recommendation: {
-            "happened_on": happened_on,
-            "summary": summary,
+            "date_iso": happened_on.isoformat(),
+            "date_text": describe_date(happened_on, DAY),
+            "excerpt": excerpt(summary),
             "evidence_url": evidence_url,
             "evidence_file": evidence_file,
             "get_evidence_file_url": evidence(pk=pk) if evidence_file else "",
@@ -116,6 +117,8 @@ def recommendation_items_by_key(keys) -> dict:
             "status": status,
             "get_status_display": STATUS_LABELS.get(status, status),
             "target_date": target_date,
+            "target_date_iso": target_date.isoformat() if target_date else "",
+            "target_date_text": describe_date(target_date, DAY),
             "is_overdue": overdue(target_date, status),
             "public_owners": public_owners,
             "last_update": updates.get(pk),

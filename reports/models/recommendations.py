@@ -16,7 +16,9 @@ from publishing.models import (
 )
 
 from ..validators import validate_evidence_size
-from .reports import Report
+from .reports import Report, describe_date, excerpt, machine_date
+
+DAY = Report.DatePrecision.DAY
 
 
 def recommendation_overdue(on) -> Q:
@@ -132,6 +134,14 @@ class Recommendation(Sourced):
 
     def is_overdue(self, on=None) -> bool:
         return is_overdue(self.target_date, self.status, on)
+
+    @property
+    def target_date_iso(self) -> str:
+        return machine_date(self.target_date, DAY)
+
+    @property
+    def target_date_text(self) -> str:
+        return describe_date(self.target_date, DAY)
 
     @property
     def is_status_recorded(self) -> bool:
@@ -257,6 +267,18 @@ class RecommendationUpdate(Publishable):
 
     def __str__(self) -> str:
         return f"{self.happened_on}: {self.summary[:60]}"
+
+    @property
+    def date_iso(self) -> str:
+        return machine_date(self.happened_on, DAY)
+
+    @property
+    def date_text(self) -> str:
+        return describe_date(self.happened_on, DAY)
+
+    @property
+    def excerpt(self) -> str:
+        return excerpt(self.summary)
 
     def get_evidence_file_url(self) -> str:
         return reverse("reports:recommendation-evidence", kwargs={"pk": self.pk})
