@@ -6,25 +6,20 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
 from collaboration.models import Theme
 from publishing.http import cached_by_content
-from publishing.pagination import LargeListPaginator
-from publishing.versioning import content_cached
+from publishing.pagination import LargeListMixin
+from publishing.versioning import content_cached, content_key
 from reports.items import newest_in_themes, report_items
 from reports.models import (
     RELATED_REPORTS_LIMIT,
     KnowledgeGap,
     Recommendation,
     Report,
-    excerpt,
 )
-from reports.templatetags.reports import gap_tag_colour
 
 from . import register
 from .models import GapStatusChange
@@ -46,8 +41,6 @@ CSV_COLUMNS = [
     "url",
 ]
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# Stands for a gap's key in its address, reversed once for a whole page of the list.
-GAP_KEY = 987654321
 
 
 def decorate(gap):
@@ -55,25 +48,6 @@ def decorate(gap):
     gap.themes_shown = register.gap_themes(gap)
     gap.source_title, gap.source_url = register.source_of(gap)
     gap.raised_iso, gap.raised_text = register.raised(gap)
-    return gap
-
-
-def list_item(gap, detail_url: str):
-    """A gap as the register's list shows it: each value a plain string, computed here.
-
-    In the template, the filters (date, truncatewords, the tag colour), {% url %} and
-    loops over themes and people cost about 10 of a deep page's 30 ms (in-process).
-    """
-    decorate(gap)
-    gap.detail_url = detail_url.replace(str(GAP_KEY), str(gap.pk))
-    gap.status_label = gap.get_status_display()
-    gap.tag_colour = gap_tag_colour(gap.status)
-    gap.excerpt = excerpt(gap.detail)
-    gap.themes_text = ", ".join(theme.short_name for theme in gap.themes_shown)
-    gap.contributors_text = ", ".join(str(c) for c in gap.shown_contributors)
-    changed = timezone.localtime(gap.status_changed_at) if gap.status_changed_at else None
-    gap.changed_iso = changed.isoformat() if changed else ""
-    gap.changed_text = date_format(changed, "j F Y") if changed else ""
     return gap
 
 
@@ -103,6 +77,11 @@ class Filters:
     def key(self) -> str:
         return f"theme={self.theme.pk if self.theme else ''}&status={self.status}"
 
+    @property
+    def fragment_key(self) -> str:
+        """Names the rendered filters: their links and counts, for this content and these values."""
+        return content_key(f"gap-filters:{self.key}")
+
     def query(self, **changes) -> str:
         values = {"theme": self.theme.slug if self.theme else "", "status": self.status}
         values.update(changes)
@@ -110,37 +89,26 @@ class Filters:
         return f"?{urlencode(kept)}" if kept else ""
 
 
-class GapListView(ListView):
+class GapListView(LargeListMixin, ListView):
     """Every public knowledge gap, filtered by theme and status, a page at a time."""
 
     template_name = "agenda/gap_list.html"
     context_object_name = "gaps"
     paginate_by = 25
-    paginator_class = LargeListPaginator
+    items_by_key = staticmethod(register.items_by_key)
 
     def get_queryset(self):
-        # Lazily: the paginator needs the list only when its keys are not kept yet, and
-        # building it (the public rule, with its analysis's and report's nested) cost
-        # about 4 ms of each deep page (in-process, 1,000 gaps).
         self.filters = Filters(self.request.GET)
-        return SimpleLazyObject(lambda: self.filters.apply(register.register_gaps()))
+        return super().get_queryset()
 
-    def get_template_names(self):
-        return [self.template_name]  # ListView's would build the lazy list to name another
+    def get_list(self):
+        return self.filters.apply(register.register_gaps())
 
-    def get_paginator(self, *args, **kwargs):
-        return super().get_paginator(
-            *args,
-            list_key=f"gaps:{self.filters.key}",
-            rows_by_key=register.rows_by_key,
-            **kwargs,
-        )
+    def list_key(self) -> str:
+        return f"gaps:{self.filters.key}"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        detail_url = reverse("agenda:gap-detail", kwargs={"pk": GAP_KEY})
-        for gap in context["gaps"]:
-            list_item(gap, detail_url)
         filters = self.filters
         counts = register.counts(theme=filters.theme, status=filters.status)
         themes = content_cached("gap-register-themes", lambda: list(Theme.objects.published()))

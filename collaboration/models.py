@@ -138,7 +138,12 @@ class Person(Sourced, PublicContact, Publishable):
 
     @property
     def display_name(self) -> str:
-        return f"{self.honorific} {self.name}".strip()
+        return person_name(self.honorific, self.name)
+
+
+def person_name(honorific: str, name: str) -> str:
+    """A person's name as pages show it, with the honorific where recorded."""
+    return f"{honorific} {name}".strip()
 
 
 # When a role is held, written once for queries and once, beside it, for one role in hand.

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.functional import cached_property
 
 from collaboration.models import Theme
-from reports.filters import SlugChoiceField
+from reports.filters import SlugChoiceField, fragment_key
 from reports.models import Recommendation
 
 from .models import ImpactEntry
@@ -31,6 +31,10 @@ class ListFilterForm(forms.Form):
     def list_key(self) -> str:
         """e.g. "status=in_progress&theme=3": names the filtered list, and is a cache key."""
         return "&".join(f"{name}={getattr(v, 'pk', v)}" for name, v in sorted(self.valid.items()))
+
+    @property
+    def fragment_key(self) -> str:
+        return fragment_key(self)
 
     @cached_property
     def active_filters(self) -> list[tuple[str, str]]:

@@ -9,12 +9,12 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from collaboration.models import Organisation, Theme
 from publishing.http import cached_by_content
-from publishing.pagination import LargeListPaginator
+from publishing.pagination import LargeListMixin
 from publishing.versioning import content_cached
 from publishing.views import PublicItemMixin
 from reports.models import KnowledgeGap, Recommendation, Report
 
-from . import coverage
+from . import coverage, items
 from .forms import ImpactEntryFilterForm, RecommendationFilterForm
 from .models import ImpactEntry
 
@@ -30,27 +30,24 @@ def public_impact_entries():
     return ImpactEntry.objects.published().prefetch_related(published_themes())
 
 
-class RecommendationListView(ListView):
+class RecommendationListView(LargeListMixin, ListView):
     """Progress on every public report's recommendations, filtered by theme and status."""
 
     template_name = "impact/recommendation_list.html"
     context_object_name = "recommendations"
     paginate_by = PAGE_SIZE
-    paginator_class = LargeListPaginator
+    items_by_key = staticmethod(items.recommendation_items_by_key)
 
     def get_queryset(self):
         self.filter_form = RecommendationFilterForm(self.request.GET)
-        recommendations = self.filter_form.filter(Recommendation.objects.published())
-        return (
-            recommendations.for_display()
-            .select_related("report")
-            .order_by("-report__published_on", "-report_id", "number")
-        )
+        return super().get_queryset()
 
-    def get_paginator(self, *args, **kwargs):
-        return super().get_paginator(
-            *args, list_key=f"recommendations:{self.filter_form.list_key}", **kwargs
-        )
+    def get_list(self):
+        recommendations = self.filter_form.filter(Recommendation.objects.published())
+        return recommendations.order_by("-report__published_on", "-report_id", "number")
+
+    def list_key(self) -> str:
+        return f"recommendations:{self.filter_form.list_key}"
 
     def status_counts(self) -> dict:
         """How many of the theme's public recommendations have each status, and are overdue."""
@@ -113,22 +110,23 @@ class RecommendationDetailView(DetailView):
         return super().get_context_data(impact_entries=entries, **kwargs)
 
 
-class ImpactEntryListView(ListView):
+class ImpactEntryListView(LargeListMixin, ListView):
     """The impact log: what changed in practice, newest first, by theme and kind."""
 
     template_name = "impact/entry_list.html"
     context_object_name = "entries"
     paginate_by = PAGE_SIZE
-    paginator_class = LargeListPaginator
+    items_by_key = staticmethod(items.entry_items_by_key)
 
     def get_queryset(self):
         self.filter_form = ImpactEntryFilterForm(self.request.GET)
-        return self.filter_form.filter(public_impact_entries()).newest_first()
+        return super().get_queryset()
 
-    def get_paginator(self, *args, **kwargs):
-        return super().get_paginator(
-            *args, list_key=f"impact-entries:{self.filter_form.list_key}", **kwargs
-        )
+    def get_list(self):
+        return self.filter_form.filter(ImpactEntry.objects.published()).newest_first()
+
+    def list_key(self) -> str:
+        return f"impact-entries:{self.filter_form.list_key}"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(filter_form=self.filter_form, **kwargs)

@@ -52,6 +52,11 @@ def published_report_tags(reports):
     return Tag.objects.filter(Exists(tagged.filter(published_one(reports, "object_id"))))
 
 
+def fragment_key(form) -> str:
+    """Names a rendered filter form: the same content and filter values give the same HTML."""
+    return content_key(repr([(name, form.data.get(name, "")) for name in form.fields]))
+
+
 def model_choices(field, make_queryset):
     field.queryset = make_queryset()
     return [(str(value), label) for value, label in field.iterator(field)]
@@ -133,8 +138,7 @@ class ReportFilterForm(forms.Form):
 
     @property
     def fragment_key(self) -> str:
-        """Names the rendered form: the same content and filter values give the same HTML."""
-        return content_key(repr([(name, self.data.get(name, "")) for name in self.fields]))
+        return fragment_key(self)
 
     @cached_property
     def active_filters(self):

@@ -10,15 +10,10 @@ Why not model instances with a prefetch of their themes, the plain way: measured
 and a method call, on top of building twenty model objects and a second query).
 """
 
-import html
-
-from django.db import connection
-from django.urls import reverse
-from django.utils.safestring import SafeString
-
 from collaboration.models import Theme
 from publishing.pagination import LargeListPaginator
 from publishing.provenance import annotation, with_inferences
+from publishing.rows import address_former, escaped, rows_by_key, with_many
 from publishing.versioning import content_cached
 
 from .models import LIST_FIELDS, Report, describe_date, excerpt, machine_date
@@ -27,27 +22,14 @@ KIND_LABELS = dict(Report.Kind.choices)
 DATE = "published_on"
 # The columns of a list item, and the note of an unconfirmed inference about its date.
 ITEM_FIELDS = (*LIST_FIELDS, annotation(DATE))
-# Stands for the slug in the URL reversed once; each report's slug then takes its place.
-SLUG = "__slug__"
-
-
-def escaped(text: str) -> SafeString:
-    """Text escaped as autoescaping would (django.utils.html.escape), marked safe.
-
-    Escaped here, once, the template prints each value as it is, without the checks
-    that autoescaping makes on every value: 0.25 ms of a deep page's 2.1 ms, measured
-    in-process.
-    """
-    return SafeString(html.escape(text))
 
 
 def _items(rows) -> list[dict]:
-    # One reverse() for the whole list: one per report cost 0.25 ms a page of twenty.
-    before, _, after = reverse("reports:report-detail", kwargs={"slug": SLUG}).partition(SLUG)
+    address = address_former("reports:report-detail", slug="--slug--")
     return [
         {
             "pk": pk,
-            "url": escaped(f"{before}{slug}{after}"),
+            "url": escaped(address(slug=slug)),
             "title": escaped(title),
             "kind": escaped(KIND_LABELS.get(kind, kind)),
             "date": escaped(describe_date(published_on, precision)),
@@ -59,6 +41,10 @@ def _items(rows) -> list[dict]:
         }
         for pk, slug, title, kind, published_on, precision, summary, date_note in rows
     ]
+
+
+def published_with_inferences():
+    return with_inferences(Report.objects.published(), DATE)
 
 
 def report_items(reports) -> list[dict]:
@@ -75,51 +61,17 @@ def published_items_by_key(keys, *, with_themes: bool = False) -> dict:
     unpublished since is simply left out. ``with_themes`` fills in each item's
     published themes from the same query.
     """
-    if not keys:
-        return {}
     fields = (*ITEM_FIELDS, "themes") if with_themes else ITEM_FIELDS
-    sql, leading = rows_by_key_sql(len(keys), fields)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*leading, *keys])
-        rows = cursor.fetchall()
+    rows = rows_by_key("reports", published_with_inferences, keys, fields)
     if not with_themes:
         return {item["pk"]: item for item in _items(rows)}
     # A row per report and theme: the report's columns, then one of its themes (or None).
-    found, linked = {}, {}
-    for *row, theme in rows:
-        found[row[0]] = row
-        linked.setdefault(row[0], set()).add(theme)
+    found, linked = with_many(rows)
     items = {item["pk"]: item for item in _items(found.values())}
     themes = published_theme_names()
     for pk, item in items.items():
         item["themes"] = escaped(", ".join(name for theme, name in themes if theme in linked[pk]))
     return items
-
-
-def rows_by_key_sql(count: int, fields) -> tuple[str, list]:
-    """SQL for ``fields`` of the published reports among ``count`` keys, and its parameters
-    before the keys: compiled by the ORM from ``Report.objects.published()``.
-
-    Compiled once per content version and kept (the SQL is the same for any ``count``
-    keys): built and compiled per request it cost 0.4 ms of a deep page's 2.1 ms
-    (in-process), and `make bench` had the reports index's random deep pages at 0.12
-    of /healthz instead of 0.15. The rule itself stays in ``.published()``: the content
-    version (``content_now()``) changes whenever what that returns could change, so
-    the parameters it was compiled with still hold.
-    """
-
-    def compile_sql():
-        # Distinct stand-ins: the ORM folds repeated values of an IN list into one.
-        stand_ins = list(range(-1, -count - 1, -1))
-        rows = with_inferences(Report.objects.published().filter(pk__in=stand_ins), DATE)
-        rows = rows.order_by()
-        sql, params = rows.values_list(*fields).query.sql_with_params()
-        params = list(params)
-        if params[len(params) - count :] != stand_ins:
-            raise AssertionError("the keys are not the last parameters of the query")
-        return sql, params[: len(params) - count]
-
-    return content_cached(f"rows-by-key-sql:{count}:{','.join(fields)}", compile_sql)
 
 
 def published_theme_names() -> list[tuple[int, str]]:

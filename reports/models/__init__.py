@@ -9,6 +9,7 @@ from .recommendations import (
     Recommendation,
     RecommendationStatusChange,
     RecommendationUpdate,
+    is_overdue,
     recommendation_overdue,
 )
 from .reports import (
@@ -41,5 +42,6 @@ __all__ = [
     "excerpt",
     "machine_date",
     "published_one",
+    "is_overdue",
     "recommendation_overdue",
 ]

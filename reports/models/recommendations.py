@@ -16,12 +16,20 @@ from publishing.models import (
 )
 
 from ..validators import validate_evidence_size
-from .reports import Report
+from .reports import Report, describe_date, excerpt, machine_date
+
+DAY = Report.DatePrecision.DAY
 
 
 def recommendation_overdue(on) -> Q:
     """Recommendations past their target date and not yet implemented or set aside."""
     return Q(target_date__lt=on) & ~Q(status__in=Recommendation.SETTLED)
+
+
+def is_overdue(target_date, status: str, on=None) -> bool:
+    """For one recommendation, what ``recommendation_overdue()`` says in a query."""
+    on = on or timezone.localdate()
+    return bool(target_date and target_date < on and status not in Recommendation.SETTLED)
 
 
 class RecommendationQuerySet(models.QuerySet):
@@ -125,9 +133,15 @@ class Recommendation(Sourced):
         return f"{self.report.get_absolute_url()}#recommendation-{self.number}"
 
     def is_overdue(self, on=None) -> bool:
-        """For this recommendation, what ``recommendation_overdue()`` says in a query."""
-        on = on or timezone.localdate()
-        return bool(self.target_date and self.target_date < on and self.status not in self.SETTLED)
+        return is_overdue(self.target_date, self.status, on)
+
+    @property
+    def target_date_iso(self) -> str:
+        return machine_date(self.target_date, DAY)
+
+    @property
+    def target_date_text(self) -> str:
+        return describe_date(self.target_date, DAY)
 
     @property
     def is_status_recorded(self) -> bool:
@@ -253,6 +267,18 @@ class RecommendationUpdate(Publishable):
 
     def __str__(self) -> str:
         return f"{self.happened_on}: {self.summary[:60]}"
+
+    @property
+    def date_iso(self) -> str:
+        return machine_date(self.happened_on, DAY)
+
+    @property
+    def date_text(self) -> str:
+        return describe_date(self.happened_on, DAY)
+
+    @property
+    def excerpt(self) -> str:
+        return excerpt(self.summary)
 
     def get_evidence_file_url(self) -> str:
         return reverse("reports:recommendation-evidence", kwargs={"pk": self.pk})

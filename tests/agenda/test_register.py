@@ -121,7 +121,7 @@ def test_filters_by_theme_and_status_with_counts(client, gaps, theme):
     assertContains(response, public["identified"].question)
 
     response = client.get(REGISTER, {"status": "answered", "theme": theme.slug})
-    assert [g.pk for g in response.context["gaps"]] == [public["answered"].pk]
+    assert [g["pk"] for g in response.context["gaps"]] == [public["answered"].pk]
     counts = {o["label"]: o["count"] for o in response.context["status_options"]}
     assert counts["Answered"] == 1 and counts["Identified"] == 1
     assert counts["Open (not answered or superseded)"] == 1
@@ -249,3 +249,45 @@ def test_the_sitemap_lists_public_gap_pages_and_no_hidden_one(client, gaps):
         assert f"http://testserver/gaps/{gap.pk}/" in pages
     for gap in hidden:
         assert f"http://testserver/gaps/{gap.pk}/" not in pages
+
+
+def test_a_deep_page_shows_only_public_gaps_and_their_public_details(client, theme):
+    """Page 2 is read by key (agenda.register.items_by_key): drafts on it stay out."""
+    report = factories.ReportFactory(themes=[theme], title="Public source report")
+    draft_report = factories.ReportFactory(status=Status.DRAFT)
+    draft_theme = factories.ThemeFactory(short_name="Unlaunched theme", status=Status.DRAFT)
+    day = datetime.date(2024, 6, 1)
+    public = []
+    for i in range(30):
+        raised = day - datetime.timedelta(days=2 * i)
+        public.append(
+            factories.KnowledgeGapFactory(
+                analysis=None, report=report, question=f"Public question {i}?", raised_on=raised
+            )
+        )
+        factories.KnowledgeGapFactory(
+            analysis=None,
+            report=draft_report,
+            question=f"Draft question {i}?",
+            raised_on=raised - datetime.timedelta(days=1),
+        )
+    factories.KnowledgeGapFactory(
+        analysis=None, report=None, question="Unpublished question?", raised_on=public[27].raised_on
+    )
+    gap = public[27]
+    gap.theme = draft_theme
+    gap.save()
+    GapContributor.objects.create(
+        gap=gap, person=factories.PersonFactory(name="Shown Person"), is_shown=True
+    )
+    GapContributor.objects.create(gap=gap, person=factories.PersonFactory(name="Private Person"))
+    draft_person = factories.PersonFactory(name="Draft Person", status=Status.DRAFT)
+    GapContributor.objects.create(gap=gap, person=draft_person, is_shown=True)
+
+    response = client.get(REGISTER, {"page": 2})
+    assert [g["pk"] for g in response.context["gaps"]] == [g.pk for g in public[25:]]
+    page = response.content.decode()
+    assert "Dr Shown Person" in page and "Public source report" in page
+    for hidden in ("Draft question", "Unpublished question?", "Private Person", "Draft Person"):
+        assert hidden not in page
+    assert "Unlaunched theme" not in page

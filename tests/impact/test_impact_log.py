@@ -1,5 +1,7 @@
 """The impact log: public entries only, by theme and kind, with a feed and a sitemap."""
 
+import datetime
+
 import feedparser
 import pytest
 from django.urls import reverse
@@ -140,3 +142,23 @@ def test_entry_page_query_count_does_not_grow_with_links(
     link(10)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(entry.get_absolute_url()).status_code == 200
+
+
+def test_a_deep_page_shows_only_published_entries_and_public_themes(client, theme):
+    """Page 2 is read by key (impact.items.entry_items_by_key): drafts on it stay out."""
+    draft_theme = factories.ThemeFactory(short_name="Unlaunched theme", status="draft")
+    shown = []
+    for i in range(25):
+        happened = datetime.date(2025, 1, 31) - datetime.timedelta(days=2 * i)
+        shown.append(factories.ImpactEntryFactory(title=f"Public change {i}", happened_on=happened))
+        factories.ImpactEntryFactory(
+            title=f"Draft change {i}",
+            happened_on=happened - datetime.timedelta(days=1),
+            status="draft",
+        )
+    shown[22].themes.set([theme, draft_theme])
+    response = client.get(LIST_URL, {"page": 2})
+    assert [entry["pk"] for entry in response.context["entries"]] == [e.pk for e in shown[20:]]
+    page = response.content.decode()
+    assert theme.short_name in page
+    assert "Draft change" not in page and "Unlaunched theme" not in page

@@ -203,6 +203,42 @@ class TestProgressPage:
         assert len(second.context["recommendations"]) == 5
         assert client.get(self.url, {"page": 99}).status_code == 404
 
+    def test_a_deep_page_shows_only_public_recommendations_owners_and_updates(self, client):
+        """Page 2 is read by key (impact.items.recommendation_items_by_key): drafts stay out."""
+        older = factories.ReportFactory(published_on=datetime.date(2020, 1, 1))
+        draft = factories.ReportFactory(published_on=datetime.date(2021, 1, 1), status="draft")
+        newer = factories.ReportFactory(published_on=datetime.date(2022, 1, 1))
+        for number in range(1, 16):
+            factories.RecommendationFactory(report=newer, number=number, heading=f"Newer {number}.")
+            factories.RecommendationFactory(report=draft, number=number, heading=f"Draft {number}.")
+            factories.RecommendationFactory(report=older, number=number, heading=f"Older {number}.")
+        shown = Recommendation.objects.get(report=older, number=7)
+        shown.owner_organisation = factories.OrganisationFactory(
+            name="Unannounced Partner", status="draft"
+        )
+        shown.owner_person = factories.PersonFactory(name="Named Lead")
+        shown.target_date = timezone.localdate() - datetime.timedelta(days=1)
+        shown.status = Recommendation.Status.IN_PROGRESS
+        shown.save()
+        factories.RecommendationUpdateFactory(
+            recommendation=shown, happened_on=datetime.date(2025, 5, 1), summary="Public progress."
+        )
+        factories.RecommendationUpdateFactory(
+            recommendation=shown,
+            happened_on=datetime.date(2025, 9, 1),
+            summary="Secret draft wording.",
+            status="draft",
+        )
+
+        response = client.get(self.url, {"page": 2})
+        headings = [item["heading"] for item in response.context["recommendations"]]
+        assert headings == [f"Older {number}." for number in range(6, 16)]
+        page = response.content.decode()
+        assert "Dr Named Lead" in page and "Public progress." in page and "Overdue" in page
+        assert progress_url(shown) in page
+        for hidden in ("Draft ", "Unannounced Partner", "Secret draft wording."):
+            assert hidden not in page
+
     def test_query_count_does_not_grow_with_rows(
         self, client, published_report, django_assert_max_num_queries
     ):
