@@ -262,12 +262,17 @@ class PersonListView(ListView):
         return super().get_paginator(*args, list_key="people", **kwargs)
 
     def get_context_data(self, **kwargs):
+        # The same on every page of the list: computed once per content version and day.
+        leads = content_cached("people-leads", self.leads)
+        return super().get_context_data(**leads, **kwargs)
+
+    @staticmethod
+    def leads():
         leads = public_roles().leads().order_by("kind", "person__name")
-        return super().get_context_data(
-            current_leads=leads.confirmed_current(),
-            named_leads=leads.last_named_in_sources(),
-            **kwargs,
-        )
+        return {
+            "current_leads": list(leads.confirmed_current()),
+            "named_leads": list(leads.last_named_in_sources()),
+        }
 
 
 class PersonDetailView(PublicItemMixin, DetailView):
