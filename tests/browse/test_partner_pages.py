@@ -142,3 +142,40 @@ def test_partner_page_lists_its_people_a_page_at_a_time(client):
     assertContains(first, 'href="?page=2"')
     # A page that does not exist shows the last one, not an error.
     assert client.get(f"{dmu.get_absolute_url()}?page=99").status_code == 200
+
+
+def test_the_kept_people_of_each_partner_follow_publishing_roles_moves_and_deletion(client):
+    dmu = factories.OrganisationFactory(name="De Montfort University")
+    elsewhere = factories.OrganisationFactory(name="Elsewhere")
+    person = factories.PersonFactory(name="Kept Person", organisation=dmu, status=Status.DRAFT)
+    public = factories.PersonFactory(name="Public Person", organisation=dmu)
+    factories.PersonFactory(name="Draft Person", organisation=dmu, status=Status.DRAFT)
+
+    def others() -> dict:
+        """The people each partner names beside its roles, by partner."""
+        response = client.get(PARTNERS)
+        assertNotContains(response, "Draft Person")
+        return {
+            organisation.name: [name for name, _ in organisation.other_people]
+            for organisation in response.context["organisations"]
+        }
+
+    assert others()["De Montfort University"] == [public.display_name]
+    person.status = Status.PUBLISHED
+    person.save()
+    assert others()["De Montfort University"] == [person.display_name, public.display_name]
+    role = factories.RoleFactory(person=person, organisation=dmu, title="Academic lead")
+    assert others()["De Montfort University"] == [public.display_name]
+    role.delete()
+    assert person.display_name in others()["De Montfort University"]
+    person.organisation = elsewhere
+    person.save()
+    assert others() == {
+        "De Montfort University": [public.display_name],
+        "Elsewhere": [person.display_name],
+    }
+    person.status = Status.WITHDRAWN
+    person.save()
+    assert others()["Elsewhere"] == []
+    public.delete()
+    assert others()["De Montfort University"] == []

@@ -196,3 +196,34 @@ def test_person_page_lists_their_reports_a_page_at_a_time_newest_first(client):
     assertContains(first, f"{len(reports)} reports, newest first")
     assertNotContains(first, "Draft work")
     assertNotContains(second, "Draft work")
+
+
+def test_the_kept_leads_follow_publishing_an_end_date_a_new_person_and_deletion(client, handover):
+    haward, gibson = handover
+    factories.RoleFactory(
+        person=factories.PersonFactory(name="Draft Lead", status=Status.DRAFT),
+        kind=Role.Kind.ACADEMIC_LEAD,
+    )
+
+    def current() -> list:
+        response = client.get(PEOPLE)
+        assertNotContains(response, "Draft Lead")
+        return list(response.context["current_leads"])
+
+    assert current() == [gibson]
+    gibson.person.status = Status.WITHDRAWN
+    gibson.person.save()
+    assert current() == []
+    gibson.person.status = Status.PUBLISHED
+    gibson.person.save()
+    assert current() == [gibson]
+    gibson.end_date = datetime.date(2022, 1, 1)
+    gibson.save()
+    assert current() == []
+    gibson.end_date = None
+    gibson.person = haward.person
+    gibson.save()
+    [lead] = current()
+    assert lead.person == haward.person
+    gibson.delete()
+    assert current() == []

@@ -51,10 +51,11 @@ def test_counts_only_public_content_with_drafts_beside_it(theme):
 
     row = row_for(theme)
     assert row.recent_reports == 1
-    assert [p.name for p in row.people] == ["Public Author"]
+    assert row.people == 1 and [p.name for p in row.named["people"]] == [author.display_name]
     assert row.open_gaps == 1
     assert row.in_progress == 1
-    assert [o.pk for o in row.organisations] == [author.organisation_id]
+    assert row.organisations == 1
+    assert [o.url for o in row.named["organisations"]] == [author.organisation.get_absolute_url()]
 
 
 def test_a_draft_theme_has_no_row(theme):
@@ -64,9 +65,8 @@ def test_a_draft_theme_has_no_row(theme):
 
 
 def test_people_on_a_theme_by_a_confirmed_current_role_but_not_an_unconfirmed_one(theme, curator):
-    confirmed = factories.RoleFactory(
-        theme=theme, kind="theme_lead", person=factories.PersonFactory(name="Confirmed Lead")
-    )
+    lead = factories.PersonFactory(name="Confirmed Lead")
+    confirmed = factories.RoleFactory(theme=theme, kind="theme_lead", person=lead)
     confirmed.confirm(curator)
     factories.RoleFactory(
         theme=theme,
@@ -79,7 +79,7 @@ def test_people_on_a_theme_by_a_confirmed_current_role_but_not_an_unconfirmed_on
         person=factories.PersonFactory(name="Former"),
         end_date=datetime.date(2020, 1, 1),
     )
-    assert [p.name for p in row_for(theme).people] == ["Confirmed Lead"]
+    assert [p.name for p in row_for(theme).named["people"]] == [lead.display_name]
 
 
 def test_open_gaps_with_nobody_active_stand_out_unless_being_researched(client, theme):
@@ -170,3 +170,49 @@ def test_query_count_does_not_grow_with_rows(client, theme, django_assert_max_nu
     fill(15)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(URL).status_code == 200
+
+
+def test_a_cell_names_the_first_few_by_name_and_counts_the_rest(client, theme):
+    report = factories.ReportFactory(themes=[theme], published_on=recent())
+    authors = [factories.PersonFactory(name=f"Author {n}") for n in range(coverage.NAMES_SHOWN + 2)]
+    report.authors.add(*authors, factories.PersonFactory(name="Draft Author", status="draft"))
+
+    page = client.get(URL).content.decode()
+
+    last_shown = coverage.NAMES_SHOWN - 1
+    assert f'{authors[0].get_absolute_url()}">{authors[0].display_name}</a>' in page
+    assert f">{authors[last_shown].display_name}</a> and 2 more" in page
+    assert f">{authors[last_shown + 1].display_name}<" not in page
+    assert "Draft Author" not in page
+    assert f"{theme.short_name}: organisations active {len(authors)}, people active" in page
+
+
+def test_the_kept_table_follows_publishing_relinking_unpublishing_and_deleting(client, theme):
+    report = factories.ReportFactory(themes=[theme], published_on=recent())
+    author = factories.PersonFactory(name="Named Author", status="draft")
+    report.authors.add(author, factories.PersonFactory(name="Public Author"))
+    draft = factories.ReportFactory(themes=[theme], published_on=recent(), status="draft")
+    draft.authors.add(factories.PersonFactory(name="Author of a draft"))
+
+    def shown() -> bool:
+        page = client.get(URL).content.decode()
+        assert "Public Author" in page and "Author of a draft" not in page
+        return "Named Author" in page
+
+    assert not shown()
+    author.status = "published"
+    author.save()
+    assert shown()
+    report.authors.remove(author)
+    assert not shown()
+    report.authors.add(author)
+    assert shown()
+    report.status = "draft"
+    report.save()
+    page = client.get(URL).content.decode()
+    assert "Named Author" not in page and "Public Author" not in page
+    report.status = "published"
+    report.save()
+    assert shown()
+    author.delete()
+    assert not shown()

@@ -310,6 +310,46 @@ def test_report_page_shows_the_reports_it_lists_and_where_it_is_listed(client, f
     assertNotContains(response, "Listed draft")
 
 
+def test_report_page_shows_each_part_once_the_report_has_one_and_only_what_is_public(
+    client, published_report
+):
+    url = published_report.get_absolute_url()
+    headings = [
+        "Alignment of effort and evidence opportunities",
+        '<h2 class="govuk-heading-l">Recommendations</h2>',
+        "Knowledge gaps raised here",
+        "Gap analyses from this report",
+        '<h2 class="govuk-heading-m">People</h2>',
+    ]
+    for heading in headings:
+        assertNotContains(client.get(url), heading)
+    # Rows that are not public: the report has some, and the page still shows none.
+    factories.GapAnalysisFactory(report=published_report, title="Draft analysis", status="draft")
+    draft = factories.PersonFactory(name="Draft Researcher", status=Status.DRAFT)
+    factories.RoleFactory(person=draft, latest_source=published_report)
+    factories.KnowledgeGapFactory(
+        report=published_report, analysis=None, question="Uncleared?", cleared_at=None
+    )
+    page = client.get(url)
+    for heading in headings[2:]:
+        assertNotContains(page, heading)
+
+    factories.AlignmentRowFactory(report=published_report, approach="Joint tasking")
+    factories.RecommendationFactory(report=published_report, heading="Share the data.")
+    factories.KnowledgeGapFactory(report=published_report, analysis=None, question="Who knows?")
+    factories.GapAnalysisFactory(report=published_report, title="Public analysis")
+    person = factories.PersonFactory(name="Named Researcher")
+    factories.RoleFactory(person=person, latest_source=published_report, title="Researcher")
+
+    page = client.get(url)
+    for heading in headings:
+        assertContains(page, heading)
+    for shown in ["Joint tasking", "Share the data.", "Who knows?", "Public analysis", person.name]:
+        assertContains(page, shown)
+    for hidden in ["Draft analysis", "Draft Researcher", "Uncleared?"]:
+        assertNotContains(page, hidden)
+
+
 # Query counts do not grow with the amount of content.
 
 
