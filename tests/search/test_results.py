@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, transaction
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -268,6 +269,19 @@ def test_the_bounded_matches_of_several_words_are_the_newest(search, settings):
     response = search("cuckooing data", sort="date")
 
     assert titles(response) == [f"Cuckooing study {year}" for year in (2021, 2020, 2019, 2018)]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL planner setting")
+def test_a_search_inside_a_transaction_leaves_the_planner_settings_as_they_were(search):
+    factories.ReportFactory(title="Cuckooing study")
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Not the value the search plans with, so a setting left behind shows.
+        cursor.execute("SET LOCAL random_page_cost = 3")
+
+        assert titles(search("cuckooing")) == ["Cuckooing study"]
+
+        cursor.execute("SELECT current_setting('random_page_cost')")
+        assert cursor.fetchone()[0] == "3"
 
 
 def test_the_header_box_searches_on_every_page(client):
