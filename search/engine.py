@@ -15,11 +15,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString
-
-from collaboration.models import Organisation, Theme
-from publishing.versioning import content_cached
 
 from .backends import Hit, backend
 from .documents import (
@@ -29,6 +25,7 @@ from .documents import (
     is_dated,
     kind_of_key,
     object_id_of_key,
+    published_themes,
 )
 from .models import Entry, Word
 from .query import Query, Term, fold
@@ -169,11 +166,7 @@ def visible_hits(query: Query, filters: Filters, limit=None) -> tuple[list[Hit],
     for code, ids in by_kind.items():
         kind = BY_CODE.get(code)
         if kind is not None:
-            # Unordered: a model's default order would walk its whole index to sort.
-            candidates = RawSQL(*engine.key_list(ids))
-            shown = kind.published().filter(pk__in=candidates).order_by()
-            shown = shown.values_list("pk", flat=True)
-            public.update((code, pk) for pk in shown)
+            public.update((code, pk) for (pk,) in kind.rows(("pk",), ids))
     kept = [hit for hit, found in zip(hits, objects, strict=True) if found in public]
     return kept, len(hits) >= limit
 
@@ -212,26 +205,6 @@ def search(query: Query, filters: Filters, *, sort: str = "relevance", page=1) -
     results.page = paginator.get_page(page)
     results.items = shown(list(results.page), expanded)
     return results
-
-
-def published_themes() -> dict[int, tuple[str, str]]:
-    return content_cached(
-        "search:themes",
-        lambda: {
-            pk: (slug, name)
-            for pk, slug, name in Theme.objects.published().values_list("pk", "slug", "short_name")
-        },
-    )
-
-
-def published_organisations() -> dict[int, tuple[str, str]]:
-    return content_cached(
-        "search:organisations",
-        lambda: {
-            pk: (slug, name)
-            for pk, slug, name in Organisation.objects.published().values_list("pk", "slug", "name")
-        },
-    )
 
 
 def marked(text: str) -> SafeString:

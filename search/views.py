@@ -6,8 +6,19 @@ from taggit.models import Tag
 
 from reports.models import Report
 
-from .documents import BY_CODE, KIND, ORGANISATION, REPORT_KIND, REPORT_KINDS, TAG, THEME, YEAR
-from .engine import published_organisations, published_themes, search
+from .documents import (
+    BY_CODE,
+    KIND,
+    ORGANISATION,
+    REPORT_KIND,
+    REPORT_KINDS,
+    TAG,
+    THEME,
+    YEAR,
+    published_organisations,
+    published_themes,
+)
+from .engine import search
 from .forms import FACET_PARAMETERS, SINGLE, SORTS, SearchForm
 from .query import MAX_QUERY_CHARS, Query, Term, clean
 
