@@ -147,6 +147,45 @@ def published_organisations() -> dict[int, tuple[str, str]]:
     )
 
 
+# Each compiled_rows() query's compiler and converters, by name and database.
+_compilers = {}
+
+
+def compiled_rows(name: str, rows, ids, using=DEFAULT_DB_ALIAS) -> list:
+    """``rows(keys)``, a values_list() queryset of the objects whose keys are ``ids``, run
+    with SQL compiled once per content version.
+
+    Building and compiling the querysets cost a search more than running them (4 ms of
+    18 at 100,000 reports, for the published check of the candidates and the shown
+    page's rows). The SQL holds the clock's now as it was when compiled, which gives the
+    same answer as the moment it runs: no item goes live or expires within one content
+    version (publishing.versioning starts a new one when one does). The keys are one
+    parameter (``Backend.key_list``), put in at each run.
+    """
+    engine = backend(using)
+
+    def compiled():
+        keys_sql, _ = engine.key_list([])
+        queryset = rows(RawSQL(keys_sql, [KEYS]))
+        compiler = queryset.query.get_compiler(using)
+        sql, params = compiler.as_sql()
+        # How values come back from the database as Python (dates on SQLite), which
+        # depends only on the columns: kept for this worker's life.
+        fields = [column for column, _, _ in compiler.select[: compiler.col_count]]
+        _compilers[(name, using)] = (compiler, compiler.get_converters(fields))
+        return sql, params
+
+    sql, params = content_cached(f"search:rows:{name}:{using}", compiled)
+    if (name, using) not in _compilers:
+        compiled()
+    compiler, converters = _compilers[(name, using)]
+    _, (keys,) = engine.key_list(ids)
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, [keys if param == KEYS else param for param in params])
+        found = cursor.fetchall()
+    return list(compiler.apply_converters(found, converters)) if converters else found
+
+
 class Kind:
     """One kind of search result: its model, its documents, how a result is shown."""
 
@@ -158,7 +197,7 @@ class Kind:
     undated: datetime.date | None = UNDATED
 
     def __init__(self):
-        self._published, self._compilers = {}, {}
+        self._published = {}
 
     def published(self, using=DEFAULT_DB_ALIAS):
         """``Model.objects.published()``, built once per database and copied for each use.
@@ -177,37 +216,13 @@ class Kind:
         return self.published(using).filter(pk__in=ids).order_by()
 
     def rows(self, columns: tuple[str, ...], ids, using=DEFAULT_DB_ALIAS) -> list:
-        """``among(ids).values_list(*columns)``, its SQL compiled once per content version.
-
-        Building and compiling the querysets cost a search more than running them
-        (4 ms of 18 at 100,000 reports, for the published check of the candidates and
-        the shown page's rows). The SQL holds the clock's now as it was when compiled,
-        which gives the same answer as the moment it runs: no item goes live or expires
-        within one content version (publishing.versioning starts a new one when one
-        does). The keys are one parameter (``Backend.key_list``), put in at each run.
-        """
-        engine = backend(using)
-
-        def compiled():
-            keys_sql, _ = engine.key_list([])
-            queryset = self.among(RawSQL(keys_sql, [KEYS]), using).values_list(*columns)
-            compiler = queryset.query.get_compiler(using)
-            sql, params = compiler.as_sql()
-            # How values come back from the database as Python (dates on SQLite), which
-            # depends only on the columns: kept for this worker's life.
-            fields = [column for column, _, _ in compiler.select[: compiler.col_count]]
-            self._compilers[(columns, using)] = (compiler, compiler.get_converters(fields))
-            return sql, params
-
-        sql, params = content_cached(f"search:rows:{self.name}:{using}:{columns}", compiled)
-        if (columns, using) not in self._compilers:
-            compiled()
-        compiler, converters = self._compilers[(columns, using)]
-        _, (keys,) = engine.key_list(ids)
-        with connections[using].cursor() as cursor:
-            cursor.execute(sql, [keys if param == KEYS else param for param in params])
-            rows = cursor.fetchall()
-        return list(compiler.apply_converters(rows, converters)) if converters else rows
+        """``among(ids).values_list(*columns)``, compiled once per content version."""
+        return compiled_rows(
+            f"{self.name}:{columns}",
+            lambda keys: self.among(keys, using).values_list(*columns),
+            ids,
+            using,
+        )
 
     def documents(self, ids, using=DEFAULT_DB_ALIAS) -> list[Document]:
         raise NotImplementedError

@@ -15,6 +15,7 @@ from .documents import (
     TAG,
     THEME,
     YEAR,
+    compiled_rows,
     published_organisations,
     published_themes,
 )
@@ -76,8 +77,10 @@ def facet_groups(results, filters, links) -> tuple[list[dict], list[dict]]:
     top_tags = sorted(tag_counts, key=lambda pk: -tag_counts[pk])[: FACET_OPTIONS * 3]
     tags = {
         pk: (slug, name)
-        for pk, slug, name in Tag.objects.filter(pk__in={*top_tags, *filters.tags}).values_list(
-            "pk", "slug", "name"
+        for pk, slug, name in compiled_rows(
+            "tags",
+            lambda keys: Tag.objects.filter(pk__in=keys).values_list("pk", "slug", "name"),
+            {*top_tags, *filters.tags},
         )
     }
     # (parameter, heading, {key: (value, label)}, counts, chosen keys)
