@@ -178,18 +178,20 @@ class PostgreSQLBackend(Backend):
     def highlights(self, query, keys):
         if not keys:
             return {}
+        # The tsquery computed in the same statement: only the snippets need it, and a
+        # round trip of its own cost more than the planner's not seeing its value.
+        tsquery, tsquery_params = tsquery_sql(query)
+        headline = f"ts_headline('{CONFIG}', left({{}}, {HEADLINE_CHARS}), q, %s)"
+        columns = ", ".join(
+            headline.format(column) for column in ("title", "summary", "body", "attachment")
+        )
         with self.connection.cursor() as cursor:
-            tsquery, _ = self._tsqueries(cursor, query)
-            if not tsquery:
-                return {}
-            headline = f"ts_headline('{CONFIG}', left({{}}, {HEADLINE_CHARS}), q, %s)"
-            columns = ", ".join(
-                headline.format(column) for column in ("title", "summary", "body", "attachment")
-            )
             cursor.execute(
-                f"SELECT key, {columns} FROM search_entry, CAST(%s AS tsquery) AS q "
-                "WHERE key = ANY(%s)",
-                [f"HighlightAll=true, {MARKS}", HEADLINE, HEADLINE, HEADLINE, tsquery, keys],
+                f"SELECT key, {columns} FROM search_entry, (SELECT {tsquery} AS q) AS query "
+                "WHERE key = ANY(%s) AND numnode(q) > 0",
+                [f"HighlightAll=true, {MARKS}", HEADLINE, HEADLINE, HEADLINE]
+                + tsquery_params
+                + [keys],
             )
             return {row[0]: tuple(text or "" for text in row[1:]) for row in cursor.fetchall()}
 
