@@ -72,8 +72,10 @@ def sort_key(kind_code: int, object_id: int, date: datetime.date | None) -> int:
     return _FLIP ^ ((day << (_KIND_BITS + _OBJECT_BITS)) | (kind_code << _OBJECT_BITS) | object_id)
 
 
-def kind_of_key(key: int) -> int:
-    return ((key ^ _FLIP) >> _OBJECT_BITS) & ((1 << _KIND_BITS) - 1)
+def object_of_key(key: int) -> tuple[int, int]:
+    """The kind's code and the object's key that an entry's key holds."""
+    key ^= _FLIP
+    return (key >> _OBJECT_BITS) & ((1 << _KIND_BITS) - 1), key & ((1 << _OBJECT_BITS) - 1)
 
 
 def facet(name: str, value) -> str:
@@ -127,24 +129,23 @@ def _published_names(model, name_field="name", *, using=DEFAULT_DB_ALIAS):
     return dict(model.objects.using(using).published().values_list("pk", name_field))
 
 
-def published_themes() -> dict[int, tuple[str, str]]:
+def _published_labels(model, name_field: str) -> dict[int, tuple[str, str]]:
+    """Each published object's slug and name by key, once per content version."""
     return content_cached(
-        "search:themes",
+        f"search:labels:{model._meta.label}",
         lambda: {
             pk: (slug, name)
-            for pk, slug, name in Theme.objects.published().values_list("pk", "slug", "short_name")
+            for pk, slug, name in model.objects.published().values_list("pk", "slug", name_field)
         },
     )
+
+
+def published_themes() -> dict[int, tuple[str, str]]:
+    return _published_labels(Theme, "short_name")
 
 
 def published_organisations() -> dict[int, tuple[str, str]]:
-    return content_cached(
-        "search:organisations",
-        lambda: {
-            pk: (slug, name)
-            for pk, slug, name in Organisation.objects.published().values_list("pk", "slug", "name")
-        },
-    )
+    return _published_labels(Organisation, "name")
 
 
 # Each compiled_rows() query's compiler and converters, by name and database.

@@ -23,8 +23,7 @@ from .documents import (
     MARK_END,
     MARK_START,
     is_dated,
-    kind_of_key,
-    object_id_of_key,
+    object_of_key,
     published_themes,
 )
 from .models import Entry, Word
@@ -158,7 +157,7 @@ def visible_hits(query: Query, filters: Filters, limit=None) -> tuple[list[Hit],
     """Candidates from the engine that ``.published()`` still returns, newest first."""
     limit, engine = limit or candidate_limit(), backend()
     hits = engine.candidates(query or None, filters.tokens(), limit)
-    objects = [(kind_of_key(hit.key), object_id_of_key(hit.key)) for hit in hits]
+    objects = [object_of_key(hit.key) for hit in hits]
     by_kind = defaultdict(list)
     for code, pk in objects:
         by_kind[code].append(pk)
@@ -244,7 +243,8 @@ def shown(hits: list[Hit], query: Query) -> list[dict]:
     keys = [hit.key for hit in hits]
     by_kind = defaultdict(list)
     for key in keys:
-        by_kind[kind_of_key(key)].append(object_id_of_key(key))
+        code, pk = object_of_key(key)
+        by_kind[code].append(pk)
     found = {}
     for code, ids in by_kind.items():
         kind = BY_CODE[code]
@@ -261,7 +261,7 @@ def shown(hits: list[Hit], query: Query) -> list[dict]:
     themes = published_themes()
     items = []
     for hit in hits:
-        result = found.get((kind_of_key(hit.key), object_id_of_key(hit.key)))
+        result = found.get(object_of_key(hit.key))
         if result is None:  # unpublished since the candidates were checked
             continue
         title, *rest = marks.get(hit.key, ("",))
