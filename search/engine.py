@@ -15,11 +15,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString
-
-from collaboration.models import Organisation, Theme
-from publishing.versioning import content_cached
 
 from .backends import Hit, backend
 from .documents import (
@@ -27,8 +23,8 @@ from .documents import (
     MARK_END,
     MARK_START,
     is_dated,
-    kind_of_key,
-    object_id_of_key,
+    object_of_key,
+    published_themes,
 )
 from .models import Entry, Word
 from .query import Query, Term, fold
@@ -161,7 +157,7 @@ def visible_hits(query: Query, filters: Filters, limit=None) -> tuple[list[Hit],
     """Candidates from the engine that ``.published()`` still returns, newest first."""
     limit, engine = limit or candidate_limit(), backend()
     hits = engine.candidates(query or None, filters.tokens(), limit)
-    objects = [(kind_of_key(hit.key), object_id_of_key(hit.key)) for hit in hits]
+    objects = [object_of_key(hit.key) for hit in hits]
     by_kind = defaultdict(list)
     for code, pk in objects:
         by_kind[code].append(pk)
@@ -169,11 +165,7 @@ def visible_hits(query: Query, filters: Filters, limit=None) -> tuple[list[Hit],
     for code, ids in by_kind.items():
         kind = BY_CODE.get(code)
         if kind is not None:
-            # Unordered: a model's default order would walk its whole index to sort.
-            candidates = RawSQL(*engine.key_list(ids))
-            shown = kind.published().filter(pk__in=candidates).order_by()
-            shown = shown.values_list("pk", flat=True)
-            public.update((code, pk) for pk in shown)
+            public.update((code, pk) for (pk,) in kind.rows(("pk",), ids))
     kept = [hit for hit, found in zip(hits, objects, strict=True) if found in public]
     return kept, len(hits) >= limit
 
@@ -214,26 +206,6 @@ def search(query: Query, filters: Filters, *, sort: str = "relevance", page=1) -
     return results
 
 
-def published_themes() -> dict[int, tuple[str, str]]:
-    return content_cached(
-        "search:themes",
-        lambda: {
-            pk: (slug, name)
-            for pk, slug, name in Theme.objects.published().values_list("pk", "slug", "short_name")
-        },
-    )
-
-
-def published_organisations() -> dict[int, tuple[str, str]]:
-    return content_cached(
-        "search:organisations",
-        lambda: {
-            pk: (slug, name)
-            for pk, slug, name in Organisation.objects.published().values_list("pk", "slug", "name")
-        },
-    )
-
-
 def marked(text: str) -> SafeString:
     """Text escaped, with the engine's marks around matched words turned into <mark>."""
     out, is_open = [], False
@@ -271,7 +243,8 @@ def shown(hits: list[Hit], query: Query) -> list[dict]:
     keys = [hit.key for hit in hits]
     by_kind = defaultdict(list)
     for key in keys:
-        by_kind[kind_of_key(key)].append(object_id_of_key(key))
+        code, pk = object_of_key(key)
+        by_kind[code].append(pk)
     found = {}
     for code, ids in by_kind.items():
         kind = BY_CODE[code]
@@ -288,7 +261,7 @@ def shown(hits: list[Hit], query: Query) -> list[dict]:
     themes = published_themes()
     items = []
     for hit in hits:
-        result = found.get((kind_of_key(hit.key), object_id_of_key(hit.key)))
+        result = found.get(object_of_key(hit.key))
         if result is None:  # unpublished since the candidates were checked
             continue
         title, *rest = marks.get(hit.key, ("",))

@@ -9,8 +9,8 @@ from taggit.models import Tag
 
 from reports.models import Report
 
-from .documents import BY_NAME, KINDS
-from .engine import Filters, published_organisations, published_themes
+from .documents import BY_NAME, KINDS, published_organisations, published_themes
+from .engine import Filters
 from .query import Query, parse
 
 SORTS = {"relevance": "Most relevant first", "date": "Newest first"}

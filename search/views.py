@@ -6,8 +6,20 @@ from taggit.models import Tag
 
 from reports.models import Report
 
-from .documents import BY_CODE, KIND, ORGANISATION, REPORT_KIND, REPORT_KINDS, TAG, THEME, YEAR
-from .engine import published_organisations, published_themes, search
+from .documents import (
+    BY_CODE,
+    KIND,
+    ORGANISATION,
+    REPORT_KIND,
+    REPORT_KINDS,
+    TAG,
+    THEME,
+    YEAR,
+    compiled_rows,
+    published_organisations,
+    published_themes,
+)
+from .engine import search
 from .forms import FACET_PARAMETERS, SINGLE, SORTS, SearchForm
 from .query import MAX_QUERY_CHARS, Query, Term, clean
 
@@ -65,8 +77,10 @@ def facet_groups(results, filters, links) -> tuple[list[dict], list[dict]]:
     top_tags = sorted(tag_counts, key=lambda pk: -tag_counts[pk])[: FACET_OPTIONS * 3]
     tags = {
         pk: (slug, name)
-        for pk, slug, name in Tag.objects.filter(pk__in={*top_tags, *filters.tags}).values_list(
-            "pk", "slug", "name"
+        for pk, slug, name in compiled_rows(
+            "tags",
+            lambda keys: Tag.objects.filter(pk__in=keys).values_list("pk", "slug", "name"),
+            {*top_tags, *filters.tags},
         )
     }
     # (parameter, heading, {key: (value, label)}, counts, chosen keys)

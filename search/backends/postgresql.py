@@ -102,6 +102,29 @@ class PostgreSQLBackend(Backend):
         whole, *clauses = cursor.fetchone()
         return whole or "", [clause for clause in clauses if clause]
 
+    @contextmanager
+    def _setting(self, cursor, name: str, value):
+        """A setting changed for the statements inside only, then as it was.
+
+        SET LOCAL alone lasts until the transaction ends: in a caller's transaction
+        (ATOMIC_REQUESTS, a test, a command) the rest of it would plan with this value
+        too. So the value it replaces is read in the same statement and put back after;
+        outside a transaction, the one opened here ends with the block and takes the
+        setting with it.
+        """
+        outer = self.connection.in_atomic_block
+        with transaction.atomic(using=self.connection.alias, savepoint=False):
+            # Materialised: read before set_config runs, whatever the plan.
+            cursor.execute(
+                "WITH old AS MATERIALIZED (SELECT current_setting(%s) AS value) "
+                "SELECT value, set_config(%s, %s, true) FROM old",
+                [name, name, str(value)],
+            )
+            old = cursor.fetchone()[0]
+            yield
+            if outer:
+                cursor.execute("SELECT set_config(%s, %s, true)", [name, old])
+
     def clear(self):
         with self.connection.cursor() as cursor:
             # DELETE rather than TRUNCATE: searches go on reading the old index until
@@ -138,36 +161,37 @@ class PostgreSQLBackend(Backend):
                     "WITH matches AS MATERIALIZED (SELECT key FROM search_match "
                     f"WHERE {' AND '.join(where)}) SELECT key FROM matches ORDER BY key LIMIT %s"
                 )
-            with transaction.atomic(using=self.connection.alias, savepoint=False):
-                # The default (4) prices a page read at random as one from disk, so the
-                # planner walked the key index past 56,000 rows for 'lines' in a theme
-                # (931 matches, 50 ms) rather than fetch the matches' pages (12 ms).
-                # search_match is small enough to stay in memory, where both cost alike.
-                # For this query only: LOCAL ends with the transaction.
-                cursor.execute(f"SET LOCAL random_page_cost = {RANDOM_PAGE_COST}")
+            # The default (4) prices a page read at random as one from disk, so the
+            # planner walked the key index past 56,000 rows for 'lines' in a theme (931
+            # matches, 50 ms) rather than fetch the matches' pages (12 ms). search_match
+            # is small enough to stay in memory, where both cost alike.
+            with self._setting(cursor, "random_page_cost", RANDOM_PAGE_COST):
                 # Scored after the LIMIT, so only the bounded candidates pay for it.
                 cursor.execute(
                     f"SELECT key, {score}, array_to_string(facet_tokens, ' ') FROM search_match "
                     f"WHERE key IN ({newest}) ORDER BY key",
                     score_params + params + [limit],
                 )
-            return [Hit(key, score, tokens) for key, score, tokens in cursor.fetchall()]
+                rows = cursor.fetchall()
+            return [Hit(key, score, tokens) for key, score, tokens in rows]
 
     def highlights(self, query, keys):
         if not keys:
             return {}
+        # The tsquery computed in the same statement: only the snippets need it, and a
+        # round trip of its own cost more than the planner's not seeing its value.
+        tsquery, tsquery_params = tsquery_sql(query)
+        headline = f"ts_headline('{CONFIG}', left({{}}, {HEADLINE_CHARS}), q, %s)"
+        columns = ", ".join(
+            headline.format(column) for column in ("title", "summary", "body", "attachment")
+        )
         with self.connection.cursor() as cursor:
-            tsquery, _ = self._tsqueries(cursor, query)
-            if not tsquery:
-                return {}
-            headline = f"ts_headline('{CONFIG}', left({{}}, {HEADLINE_CHARS}), q, %s)"
-            columns = ", ".join(
-                headline.format(column) for column in ("title", "summary", "body", "attachment")
-            )
             cursor.execute(
-                f"SELECT key, {columns} FROM search_entry, CAST(%s AS tsquery) AS q "
-                "WHERE key = ANY(%s)",
-                [f"HighlightAll=true, {MARKS}", HEADLINE, HEADLINE, HEADLINE, tsquery, keys],
+                f"SELECT key, {columns} FROM search_entry, (SELECT {tsquery} AS q) AS query "
+                "WHERE key = ANY(%s) AND numnode(q) > 0",
+                [f"HighlightAll=true, {MARKS}", HEADLINE, HEADLINE, HEADLINE]
+                + tsquery_params
+                + [keys],
             )
             return {row[0]: tuple(text or "" for text in row[1:]) for row in cursor.fetchall()}
 

@@ -4,11 +4,15 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from publishing.models import Status
+from publishing.signals import schedule_passed
 from reports.models import Report
+from search import signals as search_signals
 from tests import factories
 from tests.catalogue import SMALL, assert_query_counts_flat, grow_catalogue
 from tests.search.conftest import facet_options, titles
@@ -75,6 +79,32 @@ def test_what_stops_being_public_without_a_write_is_hidden_at_once(search):
     report = factories.ReportFactory(title="Cuckooing in towns")
     Report.objects.filter(pk=report.pk).update(status=Status.DRAFT)  # no signal, no reindex
 
+    response = search("cuckooing")
+
+    assert titles(response) == []
+    assert response.context["results"].count == 0
+
+
+@pytest.fixture
+def index_behind_the_schedule():
+    """As if the index had not yet followed a go-live or an expiry."""
+    schedule_passed.disconnect(dispatch_uid="search-schedule")
+    yield
+    schedule_passed.connect(search_signals.schedule_passed, dispatch_uid="search-schedule")
+
+
+def test_an_item_leaves_the_results_when_it_expires_before_the_index_does(
+    search, settings, index_behind_the_schedule
+):
+    """The check against .published() asks about the moment of the search."""
+    now = timezone.now()
+    settings.EMPAC_CLOCK = now
+    factories.ReportFactory(
+        title="Cuckooing in towns", expires_at=now + datetime.timedelta(minutes=1)
+    )
+    assert titles(search("cuckooing")) == ["Cuckooing in towns"]
+
+    settings.EMPAC_CLOCK = now + datetime.timedelta(minutes=2)
     response = search("cuckooing")
 
     assert titles(response) == []
@@ -268,6 +298,19 @@ def test_the_bounded_matches_of_several_words_are_the_newest(search, settings):
     response = search("cuckooing data", sort="date")
 
     assert titles(response) == [f"Cuckooing study {year}" for year in (2021, 2020, 2019, 2018)]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL planner setting")
+def test_a_search_inside_a_transaction_leaves_the_planner_settings_as_they_were(search):
+    factories.ReportFactory(title="Cuckooing study")
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Not the value the search plans with, so a setting left behind shows.
+        cursor.execute("SET LOCAL random_page_cost = 3")
+
+        assert titles(search("cuckooing")) == ["Cuckooing study"]
+
+        cursor.execute("SELECT current_setting('random_page_cost')")
+        assert cursor.fetchone()[0] == "3"
 
 
 def test_the_header_box_searches_on_every_page(client):
