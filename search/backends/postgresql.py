@@ -82,11 +82,17 @@ class PostgreSQLBackend(Backend):
         is written is found before the merge.
         """
         with self.connection.cursor() as cursor:
-            cursor.execute("SET LOCAL gin_pending_list_limit = '1GB'")
+            # Local to the transaction, and the caller's own value put back after, since
+            # a caller's transaction may go on (RESET would drop a value it had set).
+            cursor.execute(
+                "SELECT current_setting('gin_pending_list_limit'), "
+                "set_config('gin_pending_list_limit', '1GB', true)"
+            )
+            before = cursor.fetchone()[0]
             yield
             for name in GIN_INDEXES:
                 cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [name])
-            cursor.execute("RESET gin_pending_list_limit")
+            cursor.execute("SELECT set_config('gin_pending_list_limit', %s, true)", [before])
 
     def _tsqueries(self, cursor, query: Query) -> tuple[str, list[str]]:
         """The whole query and each of its clauses as tsquery text, in one round trip.

@@ -313,6 +313,20 @@ def test_a_search_inside_a_transaction_leaves_the_planner_settings_as_they_were(
         assert cursor.fetchone()[0] == "3"
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL index setting")
+def test_a_bulk_index_inside_a_transaction_leaves_the_callers_settings_as_they_were():
+    from search.backends import backend
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL gin_pending_list_limit = '8MB'")
+        with backend().bulk():
+            cursor.execute("SELECT current_setting('gin_pending_list_limit')")
+            assert cursor.fetchone()[0] == "1GB"  # while it writes, the large pending list
+
+        cursor.execute("SELECT current_setting('gin_pending_list_limit')")
+        assert cursor.fetchone()[0] == "8MB"
+
+
 def test_the_header_box_searches_on_every_page(client):
     response = client.get(reverse("browse:home"))
 
