@@ -55,6 +55,13 @@ def pending_change_message(change: PendingChange) -> EmailMessage | None:
     )
 
 
+def _send(message: EmailMessage, whom: str) -> None:
+    try:
+        message.send(fail_silently=False)
+    except Exception as error:  # any backend failure: the worker tries again later
+        raise TryLater(f"could not email {whom}: {error}") from error
+
+
 def _max_attempts() -> int:
     return settings.EMPAC_NOTIFICATION_MAX_ATTEMPTS
 
@@ -69,10 +76,7 @@ def pending_change_notify_task(change_id: int) -> None:
     if message is None:
         logger.warning("No editor with an email address to tell of pending change %s.", change_id)
         return
-    try:
-        message.send(fail_silently=False)
-    except Exception as error:
-        raise TryLater(f"could not email editors of pending change {change_id}: {error}") from error
+    _send(message, f"the editors of pending change {change_id}")
 
 
 def decided_message(change: PendingChange) -> EmailMessage | None:
@@ -106,9 +110,4 @@ def pending_change_decided_notify_task(change_id: int) -> None:
     message = decided_message(change) if change is not None else None
     if message is None:
         return  # gone, decided by its own curator, or no address to write to
-    try:
-        message.send(fail_silently=False)
-    except Exception as error:
-        raise TryLater(
-            f"could not email the curator of pending change {change_id}: {error}"
-        ) from error
+    _send(message, f"the curator of pending change {change_id}")
