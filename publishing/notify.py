@@ -1,9 +1,10 @@
-"""Editors are told by email when a curator's change to a public item waits for them.
+"""Editors are told by email when a curator's change to a public item waits for them,
+and the curator when an editor has applied or rejected it.
 
 Sent by the task worker (``publishing.background``), so a mail server that is down
-delays the email and never the curator's save. The email names the item and who
-proposed the change, with a link to its review page; never the proposed values nor
-the curator's note, which stay behind the sign-in.
+delays the email and never the save. The emails name the item, who proposed or decided
+and link to the admin; never the proposed values nor either note, which stay behind the
+sign-in (the item's change page shows the last decision and its note).
 """
 
 import logging
@@ -54,6 +55,13 @@ def pending_change_message(change: PendingChange) -> EmailMessage | None:
     )
 
 
+def _send(message: EmailMessage, whom: str) -> None:
+    try:
+        message.send(fail_silently=False)
+    except Exception as error:  # any backend failure: the worker tries again later
+        raise TryLater(f"could not email {whom}: {error}") from error
+
+
 def _max_attempts() -> int:
     return settings.EMPAC_NOTIFICATION_MAX_ATTEMPTS
 
@@ -68,7 +76,38 @@ def pending_change_notify_task(change_id: int) -> None:
     if message is None:
         logger.warning("No editor with an email address to tell of pending change %s.", change_id)
         return
-    try:
-        message.send(fail_silently=False)
-    except Exception as error:
-        raise TryLater(f"could not email editors of pending change {change_id}: {error}") from error
+    _send(message, f"the editors of pending change {change_id}")
+
+
+def decided_message(change: PendingChange) -> EmailMessage | None:
+    item, curator = change.item, change.by
+    if item is None or curator is None or not curator.email or curator == change.decided_by:
+        return None
+    opts = item._meta
+    page = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[item.pk])
+    outcome = "applied" if change.outcome == PendingChange.Outcome.APPLIED else "rejected"
+    context = {
+        "item": item,
+        "kind": opts.verbose_name,
+        "outcome": outcome,
+        "editor": change.decided_by.get_username() if change.decided_by else "an editor",
+        "when": timezone.localtime(change.decided_at),
+        "proposed": timezone.localtime(change.updated_at),
+        "item_url": settings.EMPAC_SITE_URL + page,
+        "site_name": settings.SITE_NAME,
+    }
+    return EmailMessage(
+        subject=f"Your change to the {opts.verbose_name} “{item}” was {outcome}",
+        body=render_to_string("publishing/emails/pending_change_decided.txt", context),
+        to=[curator.email],
+    )
+
+
+@background(attempts=_max_attempts, first_delay=60, max_delay=3600)
+def pending_change_decided_notify_task(change_id: int) -> None:
+    """Email a change's curator that an editor applied or rejected it."""
+    change = PendingChange.objects.filter(pk=change_id).select_related("by", "decided_by").first()
+    message = decided_message(change) if change is not None else None
+    if message is None:
+        return  # gone, decided by its own curator, or no address to write to
+    _send(message, f"the curator of pending change {change_id}")

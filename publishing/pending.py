@@ -5,7 +5,7 @@ differ from the published version are kept as a ``PendingChange``, as JSON, and 
 public keeps seeing the published version. An editor applies the change (a normal save
 of the item, so its history, the search index, the page cache and counts follow) or
 rejects it; the curator who proposed it may withdraw it. Editors are emailed when a
-change first waits (``publishing.notify``).
+change first waits, and its curator when it is applied or rejected (``publishing.notify``).
 
 Changing a marking is never held back: re-marking only ever takes an item or its file
 off the site (``Marked``), so it applies at once, and the rest of the edit waits.
@@ -23,7 +23,7 @@ from taggit.managers import TaggableManager
 
 from . import workflow
 from .models import PendingChange, Status
-from .notify import pending_change_notify_task
+from .notify import pending_change_decided_notify_task, pending_change_notify_task
 
 # Applied at once, whoever edits: they only restrict what is public.
 TAKE_DOWN_FIELDS = ("marking", "marking_descriptor", "pdf_marking", "pdf_marking_descriptor")
@@ -46,6 +46,9 @@ def encode(field, value):
         return sorted(getattr(item, "pk", item) for item in value or ())
     if field.is_relation:
         return getattr(value, "pk", value)
+    if isinstance(value, str):
+        # Browsers send a text area's lines ended by CR LF; the text as saved has LF.
+        value = value.replace("\r\n", "\n")
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
@@ -174,6 +177,8 @@ def _decide(change, outcome, by, note: str = "") -> None:
     change.outcome, change.decided_by, change.decided_at = outcome, by, timezone.now()
     change.decision_note = note
     change.save(update_fields=["outcome", "decided_by", "decided_at", "decision_note"])
+    if outcome in (PendingChange.Outcome.APPLIED, PendingChange.Outcome.REJECTED):
+        pending_change_decided_notify_task.enqueue(change.pk)  # its curator hears of it
 
 
 def pending_change_apply(*, change: PendingChange, by, before_save=None, after_save=None) -> None:
@@ -212,6 +217,21 @@ def pending_change_apply(*, change: PendingChange, by, before_save=None, after_s
 
 def pending_change_reject(*, change: PendingChange, by, note: str = "") -> None:
     _decide(change, PendingChange.Outcome.REJECTED, by, note)
+
+
+def last_decision(obj) -> PendingChange | None:
+    """The latest applied or rejected change to ``obj``: its curator learns the outcome."""
+    decided = (PendingChange.Outcome.APPLIED, PendingChange.Outcome.REJECTED)
+    return (
+        PendingChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+            object_id=obj.pk,
+            outcome__in=decided,
+        )
+        .select_related("by", "decided_by")
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
 
 
 def pending_change_withdraw(*, change: PendingChange, by) -> None:

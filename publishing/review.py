@@ -48,8 +48,14 @@ REVIEW_NOTICE = (
     "ask an editor, or ask for it to be returned to draft. New progress updates may still "
     "be added: they are saved as drafts, which show nowhere until an editor publishes them."
 )
+CHILD_REVIEW_NOTICE = (
+    "This is shown on a public page with the item it belongs to, so your changes wait for "
+    "an editor’s review; the public keeps seeing it as published until an editor applies "
+    "them. Rows listed below it cannot be changed here meanwhile. New progress updates may "
+    "still be added: they stay unpublished until an editor publishes them."
+)
 DRAFTS_ADDED = (
-    "What you added below is saved as a draft: it shows nowhere until an editor publishes it."
+    "What you added below is saved, unpublished: it shows nowhere until an editor publishes it."
 )
 LIST_WAITS = (
     "Rows of public items were not changed: your edits of them wait for an editor’s review, "
@@ -79,6 +85,7 @@ def _as_initial(model, values: dict) -> dict:
 
 class ReviewMixin:
     change_form_template = "admin/publishing/change_form.html"
+    review_notice = REVIEW_NOTICE
     # Foreign keys to Publishable parents this model's rows are public with.
     review_parents: tuple[str, ...] = ()
     # Whether the model has a workflow state of its own (a role, a recommendation do not).
@@ -185,7 +192,7 @@ class ReviewMixin:
                 (name, {**options, "fields": [f for f in options["fields"] if f != NOTE_FIELD]})
                 for name, options in fieldsets
             ]
-            notice = {"fields": [NOTE_FIELD], "description": REVIEW_NOTICE}
+            notice = {"fields": [NOTE_FIELD], "description": self.review_notice}
             fieldsets.insert(0, ("Your changes wait for review", notice))
         return fieldsets
 
@@ -273,6 +280,13 @@ class ReviewMixin:
             self.message_user(request, LIST_WAITS, messages.WARNING)
         return response
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # No Delete button for a curator on a public item (taking it down is an editor's
+        # move); the list's bulk delete is refused in get_deleted_objects.
+        if obj is not None and self.review_needed(request, obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         if not workflow.is_editor(request.user):
@@ -288,6 +302,8 @@ class ReviewMixin:
         if obj is not None and request.method == "GET":
             context["pending_change"] = pending.open_change(obj)
             context["pending_change_url"] = self.pending_change_url(obj)
+            if context["pending_change"] is None:
+                context["last_decision"] = pending.last_decision(obj)
         return super().change_view(request, object_id, form_url, extra_context=context)
 
     def after_save_related(self, obj) -> None:
@@ -324,6 +340,7 @@ class ReviewMixin:
             "change_url": change_url,
             "may_decide": is_editor,
             "may_withdraw": is_proposer,
+            "changed_since": _changed_since(obj, change),
         }
         return TemplateResponse(request, "admin/publishing/pending_change.html", context)
 
@@ -343,7 +360,7 @@ class ReviewMixin:
                     messages.ERROR,
                 )
                 return HttpResponseRedirect(request.path)
-            self.message_user(request, f"Applied: the public now sees “{obj}” as changed.")
+            self.message_user(request, f"Applied: the public now sees “{change.item}” as changed.")
         elif "_reject" in request.POST and is_editor:
             pending.pending_change_reject(
                 change=change, by=request.user, note=request.POST.get("decision_note", "")[:2000]
@@ -363,6 +380,13 @@ def _refuse(*args, **kwargs) -> bool:
     return False
 
 
+def _changed_since(obj, change) -> bool:
+    """Whether the item was saved after the change was last edited (by an editor, say):
+    applying it then replaces what they saved in the fields it holds."""
+    saved = getattr(obj, "updated_at", None)
+    return saved is not None and saved > change.updated_at
+
+
 class ChildReview:
     """The admin of rows public with a parent (``review_parents``), before ``ReviewMixin``.
 
@@ -370,6 +394,8 @@ class ChildReview:
     refuses what would go live at once instead: a curator adding a row to a published
     parent, or moving a row of a draft parent to a published one.
     """
+
+    review_notice = CHILD_REVIEW_NOTICE
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

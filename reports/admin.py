@@ -19,7 +19,7 @@ from publishing.admin import (
 )
 from publishing.history import HistoryAdmin
 from publishing.markdown import FORMATTING_HINT, render_markdown
-from publishing.models import Marking
+from publishing.models import Marking, Status
 from publishing.review import ChildReview, DraftRowsInline, ReviewMixin
 
 from .forms import RecommendationFormSet
@@ -472,6 +472,22 @@ class RecommendationStatusChangeInline(admin.TabularInline):
         return False
 
 
+class UpdatesWaitingFilter(admin.SimpleListFilter):
+    """Recommendations with progress updates in a state, as the admin home links to them."""
+
+    title = "progress updates"
+    parameter_name = "updates__status"  # staff.dashboard builds this lookup
+
+    def lookups(self, request, model_admin):
+        return [(Status.IN_REVIEW, "Some in review"), (Status.DRAFT, "Some drafts")]
+
+    def queryset(self, request, queryset):
+        if self.value() in (Status.IN_REVIEW, Status.DRAFT):
+            waiting = RecommendationUpdate.objects.filter(status=self.value())
+            return queryset.filter(pk__in=waiting.values("recommendation"))
+        return queryset
+
+
 @admin.register(Recommendation)
 class RecommendationAdmin(ChildReview, ReviewMixin, HistoryAdmin):
     """A recommendation is public with its report: while the report is published, a
@@ -491,6 +507,7 @@ class RecommendationAdmin(ChildReview, ReviewMixin, HistoryAdmin):
     list_display_links = ["number", "heading"]
     list_filter = [
         "status",
+        UpdatesWaitingFilter,
         ("report", admin.RelatedOnlyFieldListFilter),
         ("owner_organisation", admin.RelatedOnlyFieldListFilter),
         InferenceFilter,

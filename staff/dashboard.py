@@ -61,6 +61,18 @@ def _changelist(model, query: str = "") -> str:
     return f"{url}?{query}" if query else url
 
 
+def _owners_list(model, name: str, state: str) -> str:
+    """For rows edited inside another item's page (a recommendation's progress updates),
+    the list of those items that have such rows, where it can be filtered so."""
+    for link in model._meta.concrete_fields:
+        if link.many_to_one:
+            lookup = f"{link.related_query_name()}__{name}"
+            url = _changelist(link.related_model, f"{lookup}={state}")
+            if url:
+                return url
+    return ""
+
+
 def _day(moment) -> str:
     return date_format(timezone.localtime(moment), "j M Y")
 
@@ -125,7 +137,7 @@ def waiting(user) -> Section:
             Line(
                 str(model._meta.verbose_name_plural).capitalize(),
                 count,
-                _changelist(model, f"{name}__exact={state}"),
+                _changelist(model, f"{name}__exact={state}") or _owners_list(model, name, state),
             )
         )
     if review_state:

@@ -146,8 +146,8 @@ class TestRecommendation:
         kept = factories.RecommendationFactory(report=published_report)
         delete = url(Recommendation, "delete", kept.pk)
         client.force_login(curator)
-        page = client.get(delete).content.decode()
-        assert "which is public" in page
+        assert 'class="deletelink"' not in client.get(change_url(kept)).content.decode()
+        assert client.get(delete).status_code == 403
         assert client.post(delete, {"post": "yes"}).status_code == 403
         bulk = {"action": "delete_selected", "_selected_action": [kept.pk], "post": "yes"}
         assert client.post(url(Recommendation), bulk).status_code == 403
@@ -181,7 +181,7 @@ class TestRecommendation:
         assert not recommendation.updates.filter(summary="Bid submitted.").exists()
         data["updates-1-status"] = Status.DRAFT
         response = client.post(change_url(recommendation), data, follow=True)
-        assert any("saved as a draft" in message for message in messages_of(response))
+        assert any("saved, unpublished" in message for message in messages_of(response))
         added = recommendation.updates.get(summary="Bid submitted.")
         assert added.status == Status.DRAFT
         existing.refresh_from_db()
@@ -411,3 +411,76 @@ class TestEditorsAreEmailed:
         assert mail.outbox == []
         waiting = DBTaskResult.objects.filter(status="READY")
         assert waiting.count() == 1  # enqueued again, after a delay
+
+
+class TestWhatTheCuratorAndEditorAreTold:
+    def test_an_unchanged_form_sent_with_the_browsers_line_endings_proposes_nothing(
+        self, client, curator, published_report
+    ):
+        published_report.body = "First paragraph.\n\nSecond paragraph."
+        published_report.save()
+        client.force_login(curator)
+        data = form_data(client, published_report)
+        data["body"] = data["body"].replace("\n", "\r\n")  # as a text area sends it
+        response = client.post(change_url(published_report), data, follow=True)
+        assert "Nothing waits for review" in " ".join(messages_of(response))
+        assert not PendingChange.objects.exists()
+
+        data["title"] = "Retitled"
+        data["body"] = "First paragraph.\r\n\r\nSecond, rewritten."
+        client.post(change_url(published_report), data)
+        assert PendingChange.objects.get().proposed == {
+            "title": "Retitled",
+            "body": "First paragraph.\n\nSecond, rewritten.",
+        }
+
+    def test_the_curator_learns_the_outcome_on_the_item_and_by_email(
+        self, client, curator, editor, published_report
+    ):
+        curator.email = "cora@example.org"
+        curator.save()
+        client.force_login(curator)
+        propose(client, published_report, title="Retitled by the curator")
+        client.force_login(editor)
+        note = "Please keep the original wording."
+        client.post(review_url(published_report), {"_reject": "1", "decision_note": note})
+        client.force_login(curator)
+        page = client.get(change_url(published_report)).content.decode()
+        assert "was rejected by eddie" in page and note in page
+        run_background_tasks()
+        told = [m for m in mail.outbox if m.to == ["cora@example.org"]]
+        assert len(told) == 1 and "was rejected" in told[0].subject
+        assert change_url(published_report) in told[0].body and note not in told[0].body
+
+    def test_the_apply_message_names_the_item_as_changed(
+        self, client, curator, editor, published_report
+    ):
+        client.force_login(curator)
+        propose(client, published_report, title="Retitled by the curator")
+        client.force_login(editor)
+        response = apply(client, published_report)
+        assert "Applied: the public now sees “Retitled by the curator” as changed." in (
+            messages_of(response)
+        )
+
+    def test_the_review_page_warns_when_the_item_was_saved_since(
+        self, client, curator, editor, published_report
+    ):
+        client.force_login(curator)
+        propose(client, published_report, title="Retitled by the curator")
+        client.force_login(editor)
+        assert "was saved again" not in client.get(review_url(published_report)).text
+        propose(client, published_report, summary="An editor's own change")
+        assert "was saved again" in client.get(review_url(published_report)).text
+
+    def test_waiting_progress_updates_are_linked_from_the_admin_home(
+        self, editor_client, published_report
+    ):
+        waiting = factories.RecommendationFactory(report=published_report)
+        factories.RecommendationUpdateFactory(recommendation=waiting, status=Status.IN_REVIEW)
+        factories.RecommendationFactory(report=published_report)  # with nothing waiting
+        home = editor_client.get(reverse("admin:index")).content.decode()
+        link = url(Recommendation) + "?updates__status=in_review"
+        assert f'href="{link}"' in home
+        listed = editor_client.get(link).context["cl"].result_list
+        assert list(listed) == [waiting]
