@@ -10,6 +10,7 @@ sign-in (the item's change page shows the last decision and its note).
 import logging
 
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
@@ -33,6 +34,19 @@ def editor_addresses(*, leaving_out=None) -> list[str]:
     return sorted({email for email in editors.values_list("email", flat=True) if email})
 
 
+def described(item) -> str:
+    """How an email names ``item``: its kind and name, and for a row public with a parent
+    (a report's recommendation, a person's role) the parent too, or the reader of
+    “the recommendation “3”” cannot tell which report it belongs to."""
+    name = f"the {item._meta.verbose_name} “{item}”"
+    owner = admin.site._registry.get(type(item))
+    for field in getattr(owner, "review_parents", ()):
+        parent = getattr(item, field, None)
+        if parent is not None:
+            name += f" of the {parent._meta.verbose_name} “{parent}”"
+    return name
+
+
 def pending_change_message(change: PendingChange) -> EmailMessage | None:
     item = change.item
     recipients = editor_addresses(leaving_out=change.by)
@@ -41,15 +55,14 @@ def pending_change_message(change: PendingChange) -> EmailMessage | None:
     opts = item._meta
     review = reverse(f"admin:{opts.app_label}_{opts.model_name}_pending_change", args=[item.pk])
     context = {
-        "item": item,
-        "kind": opts.verbose_name,
+        "item": described(item),
         "proposer": change.by.get_username() if change.by else "a former curator",
         "when": timezone.localtime(change.updated_at),
         "review_url": settings.EMPAC_SITE_URL + review,
         "site_name": settings.SITE_NAME,
     }
     return EmailMessage(
-        subject=f"A change to the {opts.verbose_name} “{item}” waits for your review",
+        subject=f"A change to {described(item)} waits for your review",
         body=render_to_string("publishing/emails/pending_change.txt", context),
         to=recipients,
     )
@@ -87,8 +100,7 @@ def decided_message(change: PendingChange) -> EmailMessage | None:
     page = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[item.pk])
     outcome = "applied" if change.outcome == PendingChange.Outcome.APPLIED else "rejected"
     context = {
-        "item": item,
-        "kind": opts.verbose_name,
+        "item": described(item),
         "outcome": outcome,
         "editor": change.decided_by.get_username() if change.decided_by else "an editor",
         "when": timezone.localtime(change.decided_at),
@@ -97,7 +109,7 @@ def decided_message(change: PendingChange) -> EmailMessage | None:
         "site_name": settings.SITE_NAME,
     }
     return EmailMessage(
-        subject=f"Your change to the {opts.verbose_name} “{item}” was {outcome}",
+        subject=f"Your change to {described(item)} was {outcome}",
         body=render_to_string("publishing/emails/pending_change_decided.txt", context),
         to=[curator.email],
     )

@@ -112,6 +112,11 @@ def pending_change_propose(*, obj, cleaned_data: dict, by, note: str = "") -> Pe
                     current, PendingChange.Outcome.WITHDRAWN, by, "Edited back to as published."
                 )
             return None
+        unchanged = current is not None and current.proposed == changed and current.by == by
+        if unchanged and note in ("", current.note):
+            # Saved again as it stands (to add a draft row, say): the change, its date and
+            # its note stay as they were, so the review page and emails keep telling true.
+            return current
         if current is None:
             current = PendingChange(
                 content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),

@@ -28,7 +28,12 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import (
+    FieldDoesNotExist,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
 from django.db import models, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -152,6 +157,22 @@ class ReviewMixin:
         if key not in known:
             known[key] = pending.needs_review(obj, self.saved_review_status(obj), request.user)
         return known[key]
+
+    def get_changeform_initial_data(self, request):
+        # Choices given in the address (``?report=3``, as "Save and add another" does) that
+        # name no row would break the form's rendering: drop them, the form starts empty.
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if field.many_to_one and not isinstance(field, GenericForeignKey):
+                try:
+                    field.target_field.to_python(value)
+                except ValidationError:
+                    del initial[name]
+        return initial
 
     def get_urls(self):
         opts = self.model._meta
@@ -419,6 +440,26 @@ class ChildReview:
 
         ChildForm.__name__ = form.__name__
         return ChildForm
+
+    def add_view(self, request, form_url="", extra_context=None):
+        # "Save and add another" from a filtered list opens the add form with the same
+        # parent chosen: if that parent is public, say so now, not after the typing.
+        if request.method == "GET" and not workflow.is_editor(request.user):
+            initial = self.get_changeform_initial_data(request)
+            for name in self.review_parents:
+                link = _link(self.model, name)
+                if not all(initial.get(field) for field in link.fields):
+                    continue
+                try:
+                    model, pk = link.parent(*(initial[field] for field in link.fields))
+                    if self.parent_status(model, pk) != Status.PUBLISHED:
+                        continue
+                    parent = model._default_manager.get(pk=pk)
+                except (ValueError, TypeError, ObjectDoesNotExist, ValidationError):
+                    continue  # a hand-made address: the form says what is wrong on saving
+                problem = published_parent_refusal(self.model, parent)
+                self.message_user(request, problem, messages.WARNING)
+        return super().add_view(request, form_url, extra_context)
 
 
 class _Link(NamedTuple):

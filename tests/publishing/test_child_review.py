@@ -484,3 +484,62 @@ class TestWhatTheCuratorAndEditorAreTold:
         assert f'href="{link}"' in home
         listed = editor_client.get(link).context["cl"].result_list
         assert list(listed) == [waiting]
+
+    def test_the_emails_name_a_rows_parent(self, client, curator, editor, published_report):
+        editor.email = "eddie@example.org"
+        editor.save()
+        curator.email = "cora@example.org"
+        curator.save()
+        recommendation = factories.RecommendationFactory(report=published_report, number="3")
+        client.force_login(curator)
+        propose(client, recommendation, heading="Rewritten by the curator")
+        run_background_tasks()  # before it is decided, or nothing waits to be told of
+        client.force_login(editor)
+        apply(client, recommendation)
+        run_background_tasks()
+        parent = f"of the report “{published_report.title}”"
+        waits, decided = sorted(mail.outbox, key=lambda message: message.to != [editor.email])
+        assert waits.to == [editor.email] and decided.to == [curator.email]
+        for message in (waits, decided):
+            assert parent in message.subject and parent in message.body
+
+    def test_adding_only_a_draft_update_leaves_the_waiting_change_as_it_was(
+        self, client, curator, published_report
+    ):
+        recommendation = factories.RecommendationFactory(report=published_report)
+        client.force_login(curator)
+        data = form_data(client, recommendation, heading="Rewritten by the curator")
+        data["review_note"] = "Shorter, as the board asked."
+        client.post(change_url(recommendation), data)
+        waiting = PendingChange.objects.get()
+        data = form_data(client, recommendation)  # the form shows the change that waits
+        assert data["heading"] == "Rewritten by the curator"
+        data.update(
+            {
+                "updates-TOTAL_FORMS": str(int(data["updates-TOTAL_FORMS"]) + 1),
+                f"updates-{data['updates-TOTAL_FORMS']}-happened_on": "2026-11-30",
+                f"updates-{data['updates-TOTAL_FORMS']}-status": Status.DRAFT,
+                f"updates-{data['updates-TOTAL_FORMS']}-summary": "Bid submitted.",
+            }
+        )
+        response = client.post(change_url(recommendation), data, follow=True)
+        assert any("saved, unpublished" in message for message in messages_of(response))
+        assert recommendation.updates.get().summary == "Bid submitted."
+        again = PendingChange.objects.get()
+        assert again.updated_at == waiting.updated_at
+        assert again.note == "Shorter, as the board asked."
+        assert again.proposed == {"heading": "Rewritten by the curator"}
+
+    def test_an_add_form_opened_for_a_public_parent_says_so_at_once(
+        self, client, curator, editor, published_report, draft_report
+    ):
+        add = url(Recommendation, "add")
+        client.force_login(curator)
+        warned = messages_of(client.get(f"{add}?report={published_report.pk}"))
+        assert any("would go live at once, without review" in text for text in warned)
+        for fine in (f"?report={draft_report.pk}", "?report=nonsense", "?report=99999", ""):
+            response = client.get(add + fine)
+            assert response.status_code == 200
+            assert not any("without review" in text for text in messages_of(response)), fine
+        client.force_login(editor)
+        assert not messages_of(client.get(f"{add}?report={published_report.pk}"))
