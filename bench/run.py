@@ -43,9 +43,9 @@ def log(message: str) -> None:
     print(f"==> {message}", flush=True)
 
 
-def bench_environment() -> tuple[dict, str]:
-    env = {
-        **os.environ,
+def production_settings() -> dict:
+    """The environment that serves the site as in production, on this machine."""
+    return {
         "DJANGO_SETTINGS_MODULE": "empac.settings.production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
@@ -57,6 +57,10 @@ def bench_environment() -> tuple[dict, str]:
         "DJANGO_STATIC_ROOT": str(WORK / "static"),
         **open_data.ENVIRONMENT,
     }
+
+
+def bench_environment() -> tuple[dict, str]:
+    env = {**os.environ, **production_settings()}
     WORK.mkdir(parents=True, exist_ok=True)
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:

@@ -4,7 +4,9 @@ counted by facet, ordered, paginated, and shown (snippets for the shown page onl
 What the public may see is decided here, at query time, by the models' published()
 querysets: the index holds only what was public when it was written, but a rule that
 depends on the clock (an item that expires) or on anything else ``.published()`` says
-hides a candidate at once. Counts and facets are computed from the checked candidates.
+hides a candidate from the next content version on (``publishing.versioning``: a write,
+``bump_content_version()``, or a scheduled go-live or expiry passing starts one), as the
+page cache does. Counts and facets are computed from the checked candidates.
 """
 
 import difflib
@@ -16,6 +18,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.utils.safestring import SafeString
+
+from publishing.versioning import content_key
 
 from .backends import Hit, backend
 from .documents import (
@@ -153,20 +157,44 @@ def correct(query: Query, unknown: list[Term]) -> Query | None:
     return corrected if corrected != query else None
 
 
+# Entry keys that .published() returned in this content version, in this worker.
+_public_keys: dict[str, set[int]] = {}
+# At most this many are kept (the index's entries at 100,000 reports), then begun again.
+MAX_PUBLIC_KEYS = 200_000
+
+
+def public_keys() -> set[int]:
+    """The entry keys found public so far in this content version.
+
+    A fact about objects, not about a query: whichever searches asked, an entry found
+    public stays so until the version changes. Checking only the candidates not seen
+    before took the published check (a row read per candidate) out of most searches:
+    at 100,000 reports on SQLite, CPU 30.3 -> 25.7 ms a search, alternating the two
+    request by request on a loaded machine (load average 5.8).
+    """
+    version = content_key("search:public-keys")
+    known = _public_keys.get(version)
+    if known is None or len(known) > MAX_PUBLIC_KEYS:
+        _public_keys.clear()
+        known = _public_keys[version] = set()
+    return known
+
+
 def visible_hits(query: Query, filters: Filters, limit=None) -> tuple[list[Hit], bool]:
     """Candidates from the engine that ``.published()`` still returns, newest first."""
     limit, engine = limit or candidate_limit(), backend()
     hits = engine.candidates(query or None, filters.tokens(), limit)
-    objects = [object_of_key(hit.key) for hit in hits]
-    by_kind = defaultdict(list)
-    for code, pk in objects:
-        by_kind[code].append(pk)
-    public = set()
-    for code, ids in by_kind.items():
+    known = public_keys()
+    by_kind = defaultdict(dict)
+    for hit in hits:
+        if hit.key not in known:
+            code, pk = object_of_key(hit.key)
+            by_kind[code][pk] = hit.key
+    for code, keys in by_kind.items():
         kind = BY_CODE.get(code)
         if kind is not None:
-            public.update((code, pk) for (pk,) in kind.rows(("pk",), ids))
-    kept = [hit for hit, found in zip(hits, objects, strict=True) if found in public]
+            known.update(keys[pk] for (pk,) in kind.rows(("pk",), list(keys)))
+    kept = [hit for hit in hits if hit.key in known]
     return kept, len(hits) >= limit
 
 

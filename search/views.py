@@ -1,3 +1,4 @@
+from collections import defaultdict
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -70,8 +71,14 @@ def facet_groups(results, filters, links) -> tuple[list[dict], list[dict]]:
     themes, organisations = published_themes(), published_organisations()
     report_kinds = dict(Report.Kind.choices)
 
+    # Each facet's counts by key, from one pass over the tokens.
+    by_facet = defaultdict(dict)
+    for token, n in counts.items():
+        if token[1:].isdigit():
+            by_facet[token[:1]][int(token[1:])] = n
+
     def present(prefix):
-        return {int(t[1:]): n for t, n in counts.items() if t[:1] == prefix and t[1:].isdigit()}
+        return by_facet.get(prefix, {})
 
     tag_counts = present(TAG)
     top_tags = sorted(tag_counts, key=lambda pk: -tag_counts[pk])[: FACET_OPTIONS * 3]
@@ -132,6 +139,10 @@ def facet_groups(results, filters, links) -> tuple[list[dict], list[dict]]:
                         {
                             "label": labels[key][1],
                             "count": found[key],
+                            # Formatted here rather than by intcomma and pluralize: with
+                            # sixty options, the filters cost more than the facets.
+                            "count_text": f"{found[key]:,}",
+                            "results": "result" if found[key] == 1 else "results",
                             "href": links.adding(name, labels[key][0]),
                         }
                         for key in options[:FACET_OPTIONS]

@@ -11,6 +11,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from publishing.models import Status
 from publishing.signals import schedule_passed
+from publishing.versioning import bump_content_version
 from reports.models import Report
 from search import signals as search_signals
 from tests import factories
@@ -83,6 +84,21 @@ def test_what_stops_being_public_without_a_write_is_hidden_at_once(search):
 
     assert titles(response) == []
     assert response.context["results"].count == 0
+
+
+def test_what_was_found_public_is_checked_again_in_the_next_content_version(search):
+    """Keys found public are kept per content version only: a change that sends no
+    signal but starts a new version (as bulk writes must) hides the item at once."""
+    report = factories.ReportFactory(title="Cuckooing in towns")
+    assert titles(search("cuckooing")) == ["Cuckooing in towns"]
+
+    Report.objects.filter(pk=report.pk).update(status=Status.DRAFT)  # no signal, no reindex
+    bump_content_version()
+    response = search("cuckooing")
+
+    assert titles(response) == []
+    assert response.context["results"].count == 0
+    assert facet_options(response, "type") == {}
 
 
 @pytest.fixture
