@@ -50,6 +50,16 @@ def test_index_lists_published_analyses_with_gap_counts(client, analysis):
     assertNotContains(response, "From a draft report")
 
 
+def test_index_counts_only_public_gaps(client, analysis):
+    # Not cleared for public release: not public, so not counted either.
+    factories.KnowledgeGapFactory(analysis=analysis, question="Uncleared", cleared_at=None)
+
+    response = client.get(ANALYSES)
+
+    assert KnowledgeGap.objects.published().filter(analysis=analysis).count() == 2
+    assertContains(response, "1 open of 2 knowledge gaps")
+
+
 def test_comparison_is_a_data_table_with_lists_in_its_cells(client, analysis):
     response = client.get(analysis.get_absolute_url())
 
