@@ -201,7 +201,8 @@ def main() -> int:
                     if warm["server_ms"] is not None
                     else ") "
                 )
-                + f"{warm['bytes'] / 1000:6.1f} KB {warm['queries']:3}/{cold['queries']:3} q  {path}",
+                + f"{warm['bytes'] / 1000:6.1f} KB "
+                f"{warm['queries']:3}/{cold['queries']:3} q  {path}",
                 flush=True,
             )
             if args.sql:
