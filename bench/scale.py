@@ -149,7 +149,11 @@ def measure(args, main_env: dict, large_env: dict | None, backend: str) -> dict:
 
 def table(figures: dict) -> str:
     small, large = f"{figures['small'] // 1000}k", f"{figures['large'] // 1000}k"
-    clock = "CPU time of the rendering thread" if figures["vendor"] == "sqlite" else "time"
+    clock = (
+        "CPU time of the rendering thread"
+        if figures["vendor"] == "sqlite"
+        else "CPU time of the rendering thread and its database server process"
+    )
     lines = [
         f"First render of each page type, in-process: median {clock} of "
         f"{figures['reps']} renders, each with a fresh `r=` token so the page cache never "

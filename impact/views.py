@@ -12,7 +12,7 @@ from publishing.http import cached_by_content
 from publishing.pagination import LargeListMixin
 from publishing.versioning import content_cached
 from publishing.views import PublicItemMixin
-from reports.models import KnowledgeGap, Recommendation, Report
+from reports.models import KnowledgeGap, Recommendation, Report, recommendation_overdue
 
 from . import coverage, items
 from .forms import ImpactEntryFilterForm, RecommendationFilterForm
@@ -58,7 +58,9 @@ class RecommendationListView(LargeListMixin, ListView):
             recommendations = form.filter(Recommendation.objects.published(), with_status=False)
             counts = recommendations.aggregate(
                 total=Count("pk"),
-                overdue=Count("pk", filter=Q(pk__in=Recommendation.objects.overdue(today))),
+                # The rule itself, not a list of every overdue recommendation to look
+                # each up in.
+                overdue=Count("pk", filter=recommendation_overdue(today)),
                 **{
                     status: Count("pk", filter=Q(status=status))
                     for status in Recommendation.Status.values

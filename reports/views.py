@@ -47,6 +47,20 @@ def published_themes():
     return Prefetch("themes", queryset=Theme.objects.published())
 
 
+def gap_counts_by_analysis() -> dict[int, tuple[int, int]]:
+    """Each analysis's public knowledge gaps: (all, open), by the analysis's key.
+
+    Kept per content version by the index: counted in its query, with a join and
+    GROUP BY over the report's columns and the open gaps as a list of every gap, the
+    index grew 1.63× from 10,000 to 100,000 reports on SQLite (4.3 → 7.0 ms), and it
+    counted gaps not public too.
+    """
+    gaps = KnowledgeGap.objects.published().filter(analysis__isnull=False).order_by()
+    total = dict(gaps.values_list("analysis").annotate(n=Count("pk")))
+    still_open = dict(gaps.open().values_list("analysis").annotate(n=Count("pk")))
+    return {pk: (n, still_open.get(pk, 0)) for pk, n in total.items()}
+
+
 def _public_roles():
     return Role.objects.published().for_display()
 
@@ -205,18 +219,18 @@ class GapAnalysisListView(ListView):
     context_object_name = "analyses"
 
     def get_queryset(self):
-        open_gaps = KnowledgeGap.objects.open()
         return (
             GapAnalysis.objects.published()
             .select_related("report")
             .prefetch_related(published_themes())
-            .annotate(
-                gap_count=Count("knowledge_gaps", distinct=True),
-                open_gap_count=Count(
-                    "knowledge_gaps", filter=Q(knowledge_gaps__in=open_gaps), distinct=True
-                ),
-            )
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        counts = content_cached("gap-analysis-gap-counts", gap_counts_by_analysis)
+        for analysis in context["analyses"]:
+            analysis.gap_count, analysis.open_gap_count = counts.get(analysis.pk, (0, 0))
+        return context
 
 
 class GapAnalysisDetailView(PublicItemMixin, DetailView):

@@ -212,6 +212,7 @@ def test_database_url_options_reach_the_driver_beside_the_timeouts():
     assert database["OPTIONS"]["sslmode"] == "require"
     assert database["OPTIONS"]["connect_timeout"] == 5
     assert "statement_timeout=" in database["OPTIONS"]["options"]
+    assert "-c jit=off" in database["OPTIONS"]["options"]
     assert database["CONN_HEALTH_CHECKS"] is True
 
 

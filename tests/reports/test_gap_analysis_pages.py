@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from publishing.models import Status
@@ -48,6 +49,41 @@ def test_index_lists_published_analyses_with_gap_counts(client, analysis):
     assertContains(response, "1 open of 2 knowledge gaps")
     assertNotContains(response, "Draft analysis")
     assertNotContains(response, "From a draft report")
+
+
+def test_index_counts_only_public_gaps(client, analysis):
+    # Not cleared for public release: not public, so not counted either.
+    factories.KnowledgeGapFactory(analysis=analysis, question="Uncleared", cleared_at=None)
+
+    response = client.get(ANALYSES)
+
+    assert KnowledgeGap.objects.published().filter(analysis=analysis).count() == 2
+    assertContains(response, "1 open of 2 knowledge gaps")
+
+
+def test_kept_gap_counts_follow_publishing_unpublishing_relinking_and_deleting(client, analysis):
+    other = factories.GapAnalysisFactory(title="Another analysis")
+    gap = factories.KnowledgeGapFactory(analysis=analysis, cleared_at=None, status="scoped")
+    assertContains(client.get(ANALYSES), "1 open of 2 knowledge gaps")
+
+    gap.cleared_at = timezone.now()  # cleared for release: now public
+    gap.save()
+    assertContains(client.get(ANALYSES), "2 open of 3 knowledge gaps")
+    gap.status = KnowledgeGap.Status.ANSWERED
+    gap.save()
+    assertContains(client.get(ANALYSES), "1 open of 3 knowledge gaps")
+    gap.analysis = other  # moved to another analysis
+    gap.save()
+    listing = client.get(ANALYSES)
+    assertContains(listing, "1 open of 2 knowledge gaps")
+    assertContains(listing, "0 open of 1 knowledge gap")
+    other.status = Status.DRAFT  # its analysis unpublished: the gap goes with it
+    other.save()
+    assertNotContains(client.get(ANALYSES), "Another analysis")
+    gap.analysis = analysis
+    gap.save()
+    gap.delete()
+    assertContains(client.get(ANALYSES), "1 open of 2 knowledge gaps")
 
 
 def test_comparison_is_a_data_table_with_lists_in_its_cells(client, analysis):
