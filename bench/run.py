@@ -342,6 +342,12 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-doc", action="store_true", help="do not rewrite the docs page")
     parser.add_argument(
+        "--only",
+        metavar="PATTERN",
+        help="measure only the pages whose name contains PATTERN, e.g. 'deep', and /healthz; "
+        "implies --no-doc",
+    )
+    parser.add_argument(
         "--search-reports", type=int, default=100_000, help="demo reports for the search section"
     )
     parser.add_argument("--no-search", action="store_true", help="skip the search section")
@@ -376,6 +382,9 @@ def main() -> int:
     if args.only_scale:
         return scale_only(args, env, backend, started)
     pages = targets(env)
+    if args.only:
+        pages = [page for page in pages if page["kind"] == "baseline" or args.only in page["name"]]
+        args.no_doc = True  # a partial table would replace the whole one
 
     rows = []
     with Gunicorn(env, WORK / "gunicorn.log", workers=args.workers) as server:

@@ -9,13 +9,14 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import DetailView, ListView, TemplateView
 
 from collaboration import structured_data
 from collaboration.models import Organisation, Person, Role, Theme
 from publishing.pagination import LargeListPaginator
 from publishing.provenance import with_inferences
-from publishing.versioning import content_cached
+from publishing.versioning import content_cached, content_key
 from publishing.views import PublicItemMixin
 from reports.items import (
     published_items_by_key,
@@ -115,16 +116,32 @@ class ThemeDetailView(PublicItemMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return Report.objects.published().for_theme(self.theme).newest_first()
+        return []  # the theme's list is theme_reports(): built only when its keys are not kept
+
+    def get_template_names(self):
+        return [self.template_name]
 
     def get_paginator(self, queryset, per_page, **kwargs):
         return theme_reports(self.theme, per_page)
 
     def get_context_data(self, **kwargs):
         theme = self.theme
-        # The same on every page of the theme's list: computed once per content change.
-        sidebar = content_cached(f"theme-sidebar:{theme.pk}", lambda: self.sidebar(theme))
-        return super().get_context_data(theme=theme, **sidebar, **kwargs)
+
+        # The same on every page of the theme's list: computed once per content change,
+        # and read only when its rendered HTML is not kept yet (the template's {% cache %}).
+        # Rendered on each request, the sidebar took 1.4 ms of a deep page's 7 (in-process).
+        def sidebar():
+            return content_cached(f"theme-sidebar:{theme.pk}", lambda: self.sidebar(theme))
+
+        def part(name):
+            return SimpleLazyObject(lambda: sidebar()[name])
+
+        return super().get_context_data(
+            theme=theme,
+            **{name: part(name) for name in ("gap_analyses", "open_gaps", "roles")},
+            sidebar_key=content_key(f"theme-sidebar:{theme.pk}:{theme.slug}"),
+            **kwargs,
+        )
 
     @staticmethod
     def sidebar(theme):

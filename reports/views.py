@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
@@ -15,7 +16,7 @@ from taggit.models import TaggedItem
 
 from collaboration.models import Organisation, Person, Role, Theme
 from publishing.http import cached_by_content
-from publishing.pagination import LargeListPaginator
+from publishing.pagination import LargeListMixin
 from publishing.provenance import with_inferences
 from publishing.versioning import content_cached, digest
 from publishing.views import PublicItemMixin
@@ -79,26 +80,27 @@ REPORT_PAGE_PARTS = [
 ]
 
 
-class ReportListView(ListView):
+class ReportListView(LargeListMixin, ListView):
     """Published reports, newest first, narrowed by the filters in the query string."""
 
     template_name = "reports/report_list.html"
     context_object_name = "reports"
     paginate_by = 20
-    paginator_class = LargeListPaginator
+    items_by_key = partial(published_items_by_key, with_themes=True)
 
     def get_queryset(self):
-        published = Report.objects.published()
-        self.filter_form = ReportFilterForm(self.request.GET, reports=published)
-        return self.filter_form.filter(published).newest_first()
-
-    def get_paginator(self, *args, **kwargs):
-        return super().get_paginator(
-            *args,
-            list_key=report_list_key(self.filter_form.cleaned_data),
-            rows_by_key=partial(published_items_by_key, with_themes=True),
-            **kwargs,
+        # Built only when the form needs it (a chosen value, or its choices computed).
+        self.filter_form = ReportFilterForm(
+            self.request.GET, reports=SimpleLazyObject(Report.objects.published)
         )
+        self.filter_form.is_valid()
+        return super().get_queryset()
+
+    def get_list(self):
+        return self.filter_form.filter(Report.objects.published()).newest_first()
+
+    def list_key(self) -> str:
+        return report_list_key(self.filter_form.cleaned_data)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(filter_form=self.filter_form, **kwargs)
