@@ -12,18 +12,17 @@ tables), then ``attachment`` (a PDF's text). ``facets`` are tokens such as ``t3`
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from urllib.parse import quote
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
-from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.http import RFC3986_SUBDELIMS
 from taggit.models import TaggedItem
 
 from collaboration.models import Organisation, Person, Role, Theme
+from publishing.links import slug_url
 from publishing.markdown import markdown_to_text
+from publishing.rows import address_former
 from publishing.versioning import content_cached
 from reports.models import (
     AlignmentRow,
@@ -55,29 +54,6 @@ _FLIP = (1 << (_DAY_BITS + _KIND_BITS + _OBJECT_BITS)) - 1
 UNDATED = datetime.date.max  # themes, partners, people: always among the candidates
 # Stands for the list of keys in SQL compiled once and run with others (compiled_rows).
 KEYS = "search:keys"
-
-
-# Stand for a URL's one argument, a slug or a key, in the pattern reverse() is asked for
-# once (detail_url).
-_SLUG, _KEY = "search-argument", 918273645546372819
-_url_patterns = {}
-
-
-def detail_url(name: str, argument) -> str:
-    """``reverse(name, args=[argument])`` for a detail page with one slug or key, with
-    the URL pattern reversed once per worker and filled in for each result.
-
-    reverse() cost 36 µs a call on a loaded machine, this 8, for each of a page's
-    twenty results.
-    """
-    stand_in = _KEY if isinstance(argument, int) else _SLUG
-    place = (name, stand_in, get_script_prefix(), get_urlconf())
-    pattern = _url_patterns.get(place)
-    if pattern is None:
-        pattern = _url_patterns[place] = reverse(name, args=[stand_in])
-    # Quoted as reverse() quotes what it puts in a URL.
-    value = quote(str(argument), safe=RFC3986_SUBDELIMS + "/~:@")
-    return pattern.replace(str(stand_in), value, 1)
 
 
 def sort_key(kind_code: int, object_id: int, date: datetime.date | None) -> int:
@@ -345,7 +321,7 @@ class ReportKind(Kind):
         return {
             pk: {
                 "title": title,
-                "url": detail_url("reports:report-detail", slug),
+                "url": slug_url("reports:report-detail", slug),
                 "meta": labels.get(kind, kind),
                 "date": describe_date(published_on, precision),
                 "date_iso": machine_date(published_on, precision),
@@ -402,7 +378,7 @@ class GapAnalysisKind(Kind):
         return {
             pk: {
                 "title": title,
-                "url": detail_url("reports:gapanalysis-detail", slug),
+                "url": slug_url("reports:gapanalysis-detail", slug),
                 "meta": "",
             }
             for pk, slug, title in rows
@@ -450,6 +426,7 @@ class KnowledgeGapKind(Kind):
             ("pk", "question", "status", "analysis__slug", "analysis__title", "report__title"), ids
         )
         labels = dict(KnowledgeGap.Status.choices)
+        address = address_former("agenda:gap-detail", pk=987654321)  # reversed once a page
         results = {}
         for pk, question, status, analysis_slug, analysis, report in rows:
             # Raised in its analysis or, drawn from a report alone, in the report; each
@@ -459,7 +436,7 @@ class KnowledgeGapKind(Kind):
             meta = labels.get(status, status)
             results[pk] = {
                 "title": question,
-                "url": detail_url("agenda:gap-detail", pk),
+                "url": address(pk=pk),
                 "meta": f"{meta} · in {source}" if source else f"{meta} · recorded on its own",
             }
         return results
@@ -493,7 +470,7 @@ class ThemeKind(Kind):
     def results(self, ids):
         rows = self.rows(("pk", "slug", "short_name"), ids)
         return {
-            pk: {"title": name, "url": detail_url("browse:theme-detail", slug)}
+            pk: {"title": name, "url": slug_url("browse:theme-detail", slug)}
             for pk, slug, name in rows
         }
 
@@ -529,7 +506,7 @@ class OrganisationKind(Kind):
         return {
             pk: {
                 "title": name,
-                "url": detail_url("browse:organisation-detail", slug),
+                "url": slug_url("browse:organisation-detail", slug),
                 "meta": labels.get(kind, ""),
             }
             for pk, slug, name, kind in rows
@@ -602,7 +579,7 @@ class PersonKind(Kind):
         return {
             pk: {
                 "title": f"{honorific} {name}".strip(),
-                "url": detail_url("browse:person-detail", slug),
+                "url": slug_url("browse:person-detail", slug),
                 "meta": organisations[organisation][1] if organisation in organisations else "",
             }
             for pk, slug, honorific, name, organisation in rows
