@@ -12,6 +12,12 @@ pytestmark = pytest.mark.django_db
 REDIS_URL = os.environ.get("EMPAC_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 
+@pytest.fixture(autouse=True)
+def _a_minute_window(settings):
+    """The production window, which Retry-After is checked against (conftest sets a long one)."""
+    settings.EMPAC_API_RATE_WINDOW_SECONDS = 60
+
+
 def hit(client, path, address="203.0.113.7"):
     return client.get(path, REMOTE_ADDR=address)
 
@@ -36,7 +42,6 @@ def assert_throttled_after(client, limit: int, path: str):
 )
 def test_over_the_limit_is_a_429_with_retry_after(client, settings, path):
     settings.EMPAC_API_RATE_LIMIT = 3
-    settings.EMPAC_API_RATE_WINDOW_SECONDS = 60
     assert_throttled_after(client, 3, path)
 
 
