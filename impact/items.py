@@ -7,10 +7,12 @@ reports).
 """
 
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from collaboration.models import Organisation, Person, person_name
 from publishing.models import published_one
 from publishing.rows import address_former, escaped, rows_by_key, with_many
+from reports import progress
 from reports.items import published_theme_names
 from reports.models import Recommendation, RecommendationUpdate, Report, describe_date, excerpt
 from reports.models import is_overdue as overdue
@@ -72,15 +74,14 @@ def last_updates(keys) -> dict:
         if recommendation not in newest or row[:2] > newest[recommendation][:2]:
             newest[recommendation] = row
     return {
-        recommendation: {
-            "date_iso": happened_on.isoformat(),
-            "date_text": describe_date(happened_on, DAY),
-            "excerpt": excerpt(summary),
-            "evidence_url": evidence_url,
-            "evidence_file": evidence_file,
-            "get_evidence_file_url": evidence(pk=pk) if evidence_file else "",
-            "evidence_file_name": evidence_file.rsplit("/", 1)[-1],
-        }
+        recommendation: progress.Update(
+            date_iso=happened_on.isoformat(),
+            date_text=describe_date(happened_on, DAY),
+            excerpt=excerpt(summary),
+            evidence_url=evidence_url,
+            evidence_file_url=evidence(pk=pk) if evidence_file else "",
+            evidence_file_name=evidence_file.rsplit("/", 1)[-1],
+        )
         for recommendation, (
             happened_on,
             pk,
@@ -92,8 +93,8 @@ def last_updates(keys) -> dict:
 
 
 def recommendation_items_by_key(keys) -> dict:
-    """The public recommendations among ``keys`` as the progress page lists them, by key:
-    what reports/_recommendation_progress.html reads, from two queries whatever the number."""
+    """The public recommendations among ``keys`` as the progress page lists them, by key,
+    from two queries whatever the number; where each stands as reports.progress builds it."""
     detail = address_former("impact:recommendation-detail", slug="--slug--", number=987654321)
     updates = last_updates(keys)
     # Once a page, not for each row (0.3 ms of a deep page for the date alone).
@@ -109,34 +110,32 @@ def recommendation_items_by_key(keys) -> dict:
         report_url = report_address(slug=slug)
         public_owners = []
         if organisation_public:
-            url = organisation_address(slug=organisation_slug)
-            # display_name too, so the template's test of it finds a value: a failed
-            # lookup raises and catches an exception in the template engine.
-            public_owners.append(
-                {"get_absolute_url": url, "name": organisation, "display_name": organisation}
-            )
+            public_owners.append((organisation_address(slug=organisation_slug), organisation))
         if person_public:
-            url = person_address(slug=person_slug)
-            public_owners.append(
-                {"get_absolute_url": url, "display_name": person_name(honorific, person)}
-            )
+            public_owners.append((person_address(slug=person_slug), person_name(honorific, person)))
+        progress_html = progress.progress_html(
+            status=status,
+            status_label=STATUS_LABELS.get(status, status),
+            owners=public_owners,
+            target_iso=target_date.isoformat() if target_date else "",
+            target_text=describe_date(target_date, DAY),
+            is_overdue=overdue(target_date, status, today),
+            update=updates.get(pk),
+        )
+        # The whole item as HTML: a template's lookups and escaping for each of twenty
+        # items were 1.9 of a deep page's 7.3 ms under the profiler (10,000 reports).
         items[pk] = {
             "pk": pk,
-            # As text: an int in a template goes through number formatting (0.3 ms a page).
-            "number": str(number),
+            "number": number,
             "heading": heading,
-            "status": status,
-            "get_status_display": STATUS_LABELS.get(status, status),
-            "target_date": target_date,
-            "target_date_iso": target_date.isoformat() if target_date else "",
-            "target_date_text": describe_date(target_date, DAY),
-            "is_overdue": overdue(target_date, status, today),
-            "public_owners": public_owners,
-            "last_update": updates.get(pk),
-            "detail_url": detail(slug=slug, number=number),
-            "report_url": report_url,
-            "report_title": title,
-            "get_absolute_url": f"{report_url}#recommendation-{number}",
+            "html": SafeString(
+                f'<h3 class="govuk-heading-s empac-item__title"><a class="govuk-link" '
+                f'href="{escaped(detail(slug=slug, number=number))}">'
+                f"{number}. {escaped(heading)}</a></h3>"
+                f'<p class="empac-meta">From <a class="govuk-link" '
+                f'href="{escaped(report_url)}#recommendation-{number}">{escaped(title)}</a></p>'
+                f"{progress_html}"
+            ),
         }
     return items
 

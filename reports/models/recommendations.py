@@ -15,6 +15,7 @@ from publishing.models import (
     published_one,
 )
 
+from .. import progress
 from ..validators import validate_evidence_size
 from .reports import Report, describe_date, excerpt, machine_date
 
@@ -159,6 +160,23 @@ class Recommendation(Sourced):
         updates = getattr(self, "public_updates", None)
         return updates[0] if updates else None
 
+    @property
+    def progress_html(self):
+        """Where it stands (reports.progress), from ``for_display()``'s rows."""
+        update = self.last_update
+        return progress.progress_html(
+            status=self.status,
+            status_label=self.get_status_display(),
+            owners=[
+                (owner.get_absolute_url(), getattr(owner, "display_name", "") or owner.name)
+                for owner in self.public_owners
+            ],
+            target_iso=self.target_date_iso if self.target_date else "",
+            target_text=self.target_date_text,
+            is_overdue=self.is_overdue(),
+            update=update and update.as_progress(),
+        )
+
     @classmethod
     def from_db(cls, db, field_names, values):
         recommendation = super().from_db(db, field_names, values)
@@ -286,3 +304,13 @@ class RecommendationUpdate(Publishable):
     @property
     def evidence_file_name(self) -> str:
         return self.evidence_file.name.rsplit("/", 1)[-1] if self.evidence_file else ""
+
+    def as_progress(self) -> progress.Update:
+        return progress.Update(
+            date_iso=self.date_iso,
+            date_text=self.date_text,
+            excerpt=self.excerpt,
+            evidence_url=self.evidence_url,
+            evidence_file_url=self.get_evidence_file_url() if self.evidence_file else "",
+            evidence_file_name=self.evidence_file_name,
+        )
