@@ -291,3 +291,22 @@ def test_a_deep_page_shows_only_public_gaps_and_their_public_details(client, the
     for hidden in ("Draft question", "Unpublished question?", "Private Person", "Draft Person"):
         assert hidden not in page
     assert "Unlaunched theme" not in page
+
+
+def test_every_value_of_a_row_is_escaped(client, theme):
+    report = factories.ReportFactory(title="Lines & <em>borders</em>", themes=[theme])
+    factories.KnowledgeGapFactory(
+        analysis=None,
+        report=report,
+        theme=theme,
+        question='Who <script>alert("q")</script> adapts?',
+        detail="Background with <b>markup</b> & an ampersand.",
+        status=S.SCOPED,
+    )
+    html = client.get(REGISTER).content.decode()
+
+    assert "Who &lt;script&gt;alert(&quot;q&quot;)&lt;/script&gt; adapts?</a>" in html
+    assert "Background with &lt;b&gt;markup&lt;/b&gt; &amp; an ampersand." in html
+    assert ">Lines &amp; &lt;em&gt;borders&lt;/em&gt;</a>" in html
+    assert '<strong class="govuk-tag govuk-tag--purple">Scoped</strong>' in html
+    assert "<script>" not in html.split("<main", 1)[1].split("</main>", 1)[0]
