@@ -168,7 +168,7 @@ def items_by_key(keys) -> dict:
                 raised=(machine_date(date, precision), describe_date(date, precision))
                 if date
                 else None,
-                changed=(changed.isoformat(), describe_date(changed.date(), DAY))
+                changed=(changed.date().isoformat(), describe_date(changed.date(), DAY))
                 if changed
                 else None,
                 contributors=", ".join(shown.get(pk, [])),

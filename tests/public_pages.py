@@ -39,6 +39,7 @@ def public_pages() -> dict[str, str]:
     filters = urlencode({"theme": theme.slug, "year": report.published_on.year})
     search = reverse("search:results")
     recommendation, entry = example_impact_content(report)
+    example_status_change(gap)
     return {
         "home": reverse("browse:home"),
         "theme-list": reverse("browse:theme-list"),
@@ -109,6 +110,25 @@ def example_subscription():
     if created:
         subscription.themes.set(Theme.objects.published()[:1])
     return subscription
+
+
+def example_status_change(gap):
+    """A dated change of the gap's status, made for the test if it has none.
+
+    Seeded gaps have no recorded change; with one, the register and the gap's page show
+    "Status last changed" and the history, whose <time> values must be valid HTML too
+    (a time with microseconds was not: a reader's check with the Nu checker found it).
+    """
+    from agenda.models import GapStatusChange
+    from agenda.services import gap_status_set
+
+    if not GapStatusChange.objects.filter(gap=gap).exists():
+        gap_status_set(
+            gap=gap,
+            status=KnowledgeGap.Status.SCOPED,
+            previous=gap.status,
+            note="Example change made by the test suite.",
+        )
 
 
 def example_impact_content(report):

@@ -67,7 +67,7 @@ def test_each_status_change_is_dated_in_the_history(client, gap, curator):
 
     response = client.get(url(gap))
 
-    assertContains(response, '<time datetime="2024-05-06T12:00:00+01:00">6 May 2024</time>')
+    assertContains(response, '<time datetime="2024-05-06">6 May 2024</time>')
     assertContains(response, "Identified → <strong>Scoped</strong>. Scoped with EMSOU.")
     assertContains(response, "Scoped → <strong>Being researched</strong>")
     assert KnowledgeGap.objects.get(pk=gap.pk).status == S.BEING_RESEARCHED
