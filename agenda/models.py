@@ -5,13 +5,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from collaboration.models import Organisation, Person
-from publishing.models import published_one
+from publishing.models import PublicRuleQuerySet, published_one
 from reports.models import KnowledgeGap
 
 GAP_STATUSES = KnowledgeGap.Status
 
 
-class GapStatusChangeQuerySet(models.QuerySet):
+class GapStatusChangeQuerySet(PublicRuleQuerySet):
     def published(self):
         """Changes to gaps the public may see."""
         return self.filter(gap__in=KnowledgeGap.objects.published())

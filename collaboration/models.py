@@ -5,7 +5,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from publishing.links import slug_url
-from publishing.models import Confirmation, Publishable, Sourced, published_one
+from publishing.models import (
+    Confirmation,
+    PublicRuleQuerySet,
+    Publishable,
+    Sourced,
+    published_one,
+)
 from publishing.provenance import ENTRY, with_inferences
 
 
@@ -166,7 +172,7 @@ ROLE_DATES_MESSAGE = "The end date must be on or after the start date."
 NOT_CONFIRMED_CURRENT = Q(latest_source__isnull=False, confirmed_at__isnull=True)
 
 
-class RoleQuerySet(models.QuerySet):
+class RoleQuerySet(PublicRuleQuerySet):
     def current(self, on=None):
         """Roles held on the given date (today by default)."""
         return self.filter(held_on(on or timezone.localdate()))

@@ -12,6 +12,7 @@ from publishing.models import (
     ClockNow,
     Marked,
     Marking,
+    PublicRuleQuerySet,
     Publishable,
     PublishableQuerySet,
     Sourced,
@@ -104,7 +105,7 @@ class ComparisonRow(Sourced):
         return _lines(self.second_side_items)
 
 
-class KnowledgeGapQuerySet(models.QuerySet):
+class KnowledgeGapQuerySet(PublicRuleQuerySet):
     def published(self):
         """Public while what it comes from is (its analysis, or for a gap in none, its report;
         a gap recorded on its own, by its own workflow state), and only while OFFICIAL and

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from collaboration.models import Organisation, Person
 from publishing.models import (
+    PublicRuleQuerySet,
     Publishable,
     PublishableQuerySet,
     Sourced,
@@ -33,7 +34,7 @@ def is_overdue(target_date, status: str, on=None) -> bool:
     return bool(target_date and target_date < on and status not in Recommendation.SETTLED)
 
 
-class RecommendationQuerySet(models.QuerySet):
+class RecommendationQuerySet(PublicRuleQuerySet):
     def published(self):
         """A recommendation has no public state of its own: it is public while its report is.
 
