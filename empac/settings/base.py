@@ -184,6 +184,11 @@ DATABASES = {
     )
 }
 
+# The small queries of list pages run as statements PostgreSQL prepares once per
+# connection (publishing.rows.execute_prepared). Set false behind a pooler that hands
+# one server connection to many clients per transaction (PgBouncer's transaction mode).
+EMPAC_PG_PREPARED_STATEMENTS = env_bool("EMPAC_PG_PREPARED_STATEMENTS", True)
+
 # Work outside the request (emails now; later PDF text, digests, search indexing) waits
 # as rows in the site's database until `manage.py db_worker` runs it (publishing/background.py).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
