@@ -28,7 +28,7 @@ from reports.templatetags.reports import gap_tag_colour
 from .models import GapContributor
 
 OPEN = "open"
-STATUS_CHOICES = [(OPEN, "Open (not answered or superseded)"), *KnowledgeGap.Status.choices]
+STATUS_CHOICES = [(OPEN, "Open: not answered or superseded"), *KnowledgeGap.Status.choices]
 NOT_RECORDED_LABEL = "Status not recorded"
 
 

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -124,9 +125,20 @@ def test_filters_by_theme_and_status_with_counts(client, gaps, theme):
     assert [g["pk"] for g in response.context["gaps"]] == [public["answered"].pk]
     counts = {o["label"]: o["count"] for o in response.context["status_options"]}
     assert counts["Answered"] == 1 and counts["Identified"] == 1
-    assert counts["Open (not answered or superseded)"] == 1
+    assert counts["Open: not answered or superseded"] == 1
     theme_counts = {o["label"]: o["count"] for o in response.context["theme_options"]}
     assert theme_counts[theme.short_name] == 1 and theme_counts["Cyber"] == 0
+
+
+def test_each_status_filter_has_only_its_count_in_brackets(client, gaps):
+    """A reader saw "Open (not answered or superseded) (2)": two pairs read as two counts."""
+    html = client.get(REGISTER).content.decode()
+    status_filters = html.split('id="filter-status"', 1)[1].split("</nav>", 1)[0]
+    labels = re.findall(r">([^<>]*\(\d+\))</", status_filters)
+
+    assert "Open: not answered or superseded (2)" in labels
+    assert len(labels) == 1 + len(S.choices)
+    assert [label for label in labels if label.count("(") != 1] == []
 
 
 def test_an_unknown_filter_is_said_and_ignored(client, gaps):
