@@ -141,6 +141,18 @@ def test_each_status_filter_has_only_its_count_in_brackets(client, gaps):
     assert [label for label in labels if label.count("(") != 1] == []
 
 
+@pytest.mark.parametrize("params", [{}, {"status": "superseded"}], ids=["gaps", "none-match"])
+def test_a_link_before_the_filters_skips_to_the_heading_that_counts_the_gaps(client, gaps, params):
+    """On a phone the filter links come first; the link goes past them."""
+    html = client.get(REGISTER, params).content.decode()
+
+    skip = html.index('<a class="govuk-link" href="#results-count">Skip to the results</a>')
+    assert skip < html.index('id="filter-theme"')
+    count = "0 knowledge gaps shown of 3" if params else "3 knowledge gaps"
+    # A heading, and one that takes the focus: the next Tab goes on from the results.
+    assert f'<h2 class="govuk-heading-m" id="results-count" tabindex="-1">{count}</h2>' in html
+
+
 def test_an_unknown_filter_is_said_and_ignored(client, gaps):
     response = client.get(REGISTER, {"theme": "no-such", "status": "bogus"})
     assert response.status_code == 200
