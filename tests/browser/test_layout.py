@@ -1,5 +1,7 @@
 """Every public page type fits a 320 px screen: no horizontal scrolling, styles loaded."""
 
+from django.conf import settings
+
 from tests.public_pages import public_pages
 
 PHONE = {"width": 320, "height": 640}
@@ -101,3 +103,19 @@ def test_a_gaps_facts_stack_on_a_phone_so_each_value_has_the_width(page):
     page.goto(pages["gap-list"])
     facts = page.locator("main dl.empac-gap-facts").first.evaluate(FACTS)
     assert not [fact for fact in facts if fact["below"]], facts
+
+
+def test_the_main_navigation_fits_on_one_line_at_1280px(page):
+    """Nine links 30 px apart (GOV.UK's spacing) put "Get involved" on a second line."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/")
+    links = page.get_by_role("navigation", name="Main").get_by_role("link")
+    hrefs = links.evaluate_all("(links) => links.map((a) => a.getAttribute('href'))")
+    assert len(hrefs) == len(settings.SITE_NAVIGATION)
+    # On each section's own page its link is marked as the current one.
+    for path in ["/", *hrefs]:
+        page.goto(path)
+        lines = links.evaluate_all(
+            "(links) => [...new Set(links.map((a) => Math.round(a.getBoundingClientRect().top)))]"
+        )
+        assert len(lines) == 1, f"the main navigation takes {len(lines)} lines on {path}"
