@@ -28,7 +28,7 @@ from reports.templatetags.reports import gap_tag_colour
 from .models import GapContributor
 
 OPEN = "open"
-STATUS_CHOICES = [(OPEN, "Open (not answered or superseded)"), *KnowledgeGap.Status.choices]
+STATUS_CHOICES = [(OPEN, "Open: not answered or superseded"), *KnowledgeGap.Status.choices]
 NOT_RECORDED_LABEL = "Status not recorded"
 
 
@@ -210,8 +210,8 @@ def item_html(
     else:
         source = "Recorded on its own"
     return SafeString(
-        f'<h2 class="govuk-heading-s empac-item__title">'
-        f'<a class="govuk-link" href="{e(detail_url)}">{e(question)}</a></h2>'
+        f'<h3 class="govuk-heading-s empac-item__title">'
+        f'<a class="govuk-link" href="{e(detail_url)}">{e(question)}</a></h3>'
         f'<p class="govuk-body govuk-!-margin-bottom-2">'
         f'<strong class="govuk-tag govuk-tag--{gap_tag_colour(status)}">'
         f"{e(STATUS_LABELS.get(status, status))}</strong>{themes_html}</p>"

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -124,9 +125,32 @@ def test_filters_by_theme_and_status_with_counts(client, gaps, theme):
     assert [g["pk"] for g in response.context["gaps"]] == [public["answered"].pk]
     counts = {o["label"]: o["count"] for o in response.context["status_options"]}
     assert counts["Answered"] == 1 and counts["Identified"] == 1
-    assert counts["Open (not answered or superseded)"] == 1
+    assert counts["Open: not answered or superseded"] == 1
     theme_counts = {o["label"]: o["count"] for o in response.context["theme_options"]}
     assert theme_counts[theme.short_name] == 1 and theme_counts["Cyber"] == 0
+
+
+def test_each_status_filter_has_only_its_count_in_brackets(client, gaps):
+    """A reader saw "Open (not answered or superseded) (2)": two pairs read as two counts."""
+    html = client.get(REGISTER).content.decode()
+    status_filters = html.split('id="filter-status"', 1)[1].split("</nav>", 1)[0]
+    labels = re.findall(r">([^<>]*\(\d+\))</", status_filters)
+
+    assert "Open: not answered or superseded (2)" in labels
+    assert len(labels) == 1 + len(S.choices)
+    assert [label for label in labels if label.count("(") != 1] == []
+
+
+@pytest.mark.parametrize("params", [{}, {"status": "superseded"}], ids=["gaps", "none-match"])
+def test_a_link_before_the_filters_skips_to_the_heading_that_counts_the_gaps(client, gaps, params):
+    """On a phone the filter links come first; the link goes past them."""
+    html = client.get(REGISTER, params).content.decode()
+
+    skip = html.index('<a class="govuk-link" href="#results-count">Skip to the results</a>')
+    assert skip < html.index('id="filter-theme"')
+    count = "0 knowledge gaps shown of 3" if params else "3 knowledge gaps"
+    # A heading, and one that takes the focus: the next Tab goes on from the results.
+    assert f'<h2 class="govuk-heading-m" id="results-count" tabindex="-1">{count}</h2>' in html
 
 
 def test_an_unknown_filter_is_said_and_ignored(client, gaps):

@@ -18,6 +18,8 @@ CHECKED_AT_PHONE_WIDTH = [
     "home",
     "report-list",
     "report-detail",
+    "gap-list",
+    "impact-entry-list",
     "gapanalysis-detail",
     "search-results",
     "recommendation-list",

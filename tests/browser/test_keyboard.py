@@ -169,6 +169,44 @@ def test_other_page_types_are_reachable_by_keyboard_with_visible_focus(page):
         assert_all_reachable_with_visible_focus(page)
 
 
+# Each list with filters beside its results, and what holds the filters.
+LISTS_WITH_FILTERS = {
+    "gap-list": "nav[aria-labelledby=filter-theme]",
+    "report-list": "form.empac-filters",
+    "recommendation-list": "form.empac-filters",
+    "impact-entry-list": "form.empac-filters",
+    "search-results": "nav.empac-facets",
+}
+
+
+def test_on_a_phone_a_link_skips_each_lists_filters_to_its_results(page):
+    """At 320 px the filters come before the results: /gaps/ had 17 links to Tab past."""
+    pages = public_pages()
+    page.set_viewport_size({"width": 320, "height": 640})
+    for page_type, filters in LISTS_WITH_FILTERS.items():
+        page.goto(pages[page_type])
+        skip = page.get_by_role("link", name="Skip to the results")
+        assert skip.is_visible(), page_type
+        before = "(a, filters) => !!(a.compareDocumentPosition(filters) & 4)"
+        assert skip.evaluate(before, page.locator(filters).element_handle()), page_type
+
+        skip.focus()
+        page.keyboard.press("Enter")
+        heading = page.locator("#results-count")
+        assert heading.evaluate("(h) => h === document.activeElement"), page_type
+        assert heading.evaluate("(h) => h.tagName") == "H2"
+        page.keyboard.press("Tab")
+        focused = page.locator(":focus")
+        assert focused.evaluate("(el) => !!el.closest('.govuk-grid-column-two-thirds')"), (
+            f"the next Tab on {page_type} leaves the results for {focused.inner_text()!r}"
+        )
+
+        # Beside the results on a wide screen, the filters need no shortcut past them.
+        page.set_viewport_size({"width": 1280, "height": 800})
+        assert not skip.is_visible(), page_type
+        page.set_viewport_size({"width": 320, "height": 640})
+
+
 def test_main_navigation_works_by_keyboard_on_a_320px_screen(page):
     page.set_viewport_size({"width": 320, "height": 640})
     page.goto(public_pages()["home"])
