@@ -5,6 +5,8 @@ entries, so its cost never grows with the catalogue.
 """
 
 import datetime
+from collections import defaultdict
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -15,9 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
-from collaboration.models import Person, Theme
+from collaboration.models import Person, Theme, person_name
 from impact.models import ImpactEntry
-from reports.models import KnowledgeGap, Report
+from publishing.links import slug_url
+from publishing.models import published_one
+from reports.items import published_theme_names
+from reports.models import KnowledgeGap, Report, describe_date
 
 FEED_LENGTH = 50
 
@@ -59,26 +64,19 @@ class ReportsFeed(AtomFeed):
         return reverse("reports:report-list")
 
     def reports(self):
-        return (
-            Report.objects.published()
-            .newest_first()
-            .prefetch_related(
-                Prefetch("themes", queryset=Theme.objects.published()),
-                Prefetch("authors", queryset=Person.objects.published()),
-            )
-        )
+        return Report.objects.published().newest_first()
 
     def items(self):
-        return self.reports()[:FEED_LENGTH]
+        return report_items(self.reports())
 
     def item_title(self, report):
         return report.title
 
     def item_description(self, report):
-        return report.summary or f"{report.get_kind_display()}, {report.display_date}."
+        return report.description
 
     def item_link(self, report):
-        return report.get_absolute_url()
+        return report.link
 
     def item_guid(self, report):
         return tag_uri(self.request, f"report:{report.pk}")
@@ -92,10 +90,67 @@ class ReportsFeed(AtomFeed):
         return report.updated_at
 
     def item_author_name(self, report):
-        return ", ".join(person.display_name for person in report.authors.all()) or None
+        return report.authors or None
 
     def item_categories(self, report):
-        return [theme.short_name for theme in report.themes.all()]
+        return report.categories
+
+
+@dataclass(frozen=True)
+class ReportItem:
+    """What a feed entry shows of a report: plain values, not a model instance."""
+
+    pk: int
+    title: str
+    description: str
+    link: str
+    published_on: datetime.date | None
+    updated_at: datetime.datetime
+    authors: str
+    categories: list[str]
+
+
+def report_items(reports) -> list[ReportItem]:
+    """The newest ``FEED_LENGTH`` of ``reports`` (public ones), with their public authors
+    and themes, from three queries of plain values.
+
+    Instances with prefetched themes and authors (some 250 model instances for 50
+    entries) were most of the feed's 17.6 ms first render at 100,000 reports
+    (in-process, PostgreSQL).
+    """
+    fields = ("pk", "slug", "title", "summary", "kind", "published_on", "date_precision")
+    rows = list(reports.values_list(*fields, "updated_at")[:FEED_LENGTH])
+    keys = [row[0] for row in rows]
+    theme_links = Report.themes.through.objects.filter(report_id__in=keys)
+    linked = defaultdict(set)
+    for report, theme in theme_links.values_list("report_id", "theme_id"):
+        linked[report].add(theme)
+    authors = defaultdict(list)
+    author_links = (
+        Report.authors.through.objects.filter(report_id__in=keys)
+        .filter(published_one(Person.objects.published(), "person"))
+        .order_by("person__name", "person_id")
+    )
+    for report, honorific, name in author_links.values_list(
+        "report_id", "person__honorific", "person__name"
+    ):
+        authors[report].append(person_name(honorific, name))
+    themes = published_theme_names()  # in the themes' order, public ones only
+    kinds = dict(Report.Kind.choices)
+    return [
+        ReportItem(
+            pk=pk,
+            title=title,
+            description=summary
+            or f"{kinds.get(kind, kind)}, {describe_date(published_on, precision)}.",
+            link=slug_url("reports:report-detail", slug),
+            published_on=published_on,
+            updated_at=updated_at,
+            authors=", ".join(authors[pk]),
+            categories=[name for theme, name in themes if theme in linked[pk]],
+        )
+        for pk, slug, title, summary, kind, published_on, precision, updated_at in rows
+    ]
 
 
 class ThemeReportsFeed(ReportsFeed):
@@ -118,7 +173,7 @@ class ThemeReportsFeed(ReportsFeed):
         return theme.get_absolute_url()
 
     def items(self, theme):
-        return self.reports().for_theme(theme)[:FEED_LENGTH]
+        return report_items(self.reports().for_theme(theme))
 
 
 class KnowledgeGapsFeed(AtomFeed):

@@ -44,6 +44,28 @@ def test_reports_feed_lists_published_reports_newest_first_and_no_draft(client, 
     assert b"draft" not in client.get(reverse("feeds:reports")).content.lower()
 
 
+def test_an_entry_names_only_public_themes_in_their_order_and_public_authors_by_name(client):
+    second = factories.ThemeFactory(short_name="Second", position=2)
+    first = factories.ThemeFactory(short_name="First", position=1)
+    draft = factories.ThemeFactory(short_name="Unpublished theme", status="draft")
+    report = factories.ReportFactory(title="Linked", themes=[second, draft, first])
+    zoe = factories.PersonFactory(name="Zoe Young", honorific="")
+    amir = factories.PersonFactory(name="Amir Khan", honorific="Prof")
+    gone = factories.PersonFactory(name="Withdrawn Person", status="withdrawn")
+    report.authors.add(zoe, gone, amir)
+    factories.ReportFactory(title="Undated", summary="", kind="news", published_on=None)
+
+    entries = {entry.title: entry for entry in parsed(client, reverse("feeds:reports")).entries}
+
+    assert [tag.term for tag in entries["Linked"].tags] == ["First", "Second"]
+    assert entries["Linked"].author == "Prof Amir Khan, Zoe Young"
+    assert entries["Undated"].summary.startswith("News, ")
+    for feed in ("feeds:reports", "feeds:theme-reports"):
+        url = reverse(feed, args=[first.slug] if feed.endswith("theme-reports") else [])
+        content = client.get(url).content
+        assert b"Unpublished theme" not in content and b"Withdrawn Person" not in content
+
+
 def test_theme_feed_lists_only_that_themes_public_reports(client, theme):
     other = factories.ThemeFactory()
     factories.ReportFactory(title="On theme", themes=[theme])
