@@ -89,6 +89,9 @@ def execute(cursor, sql: str, params, varying) -> None:
 
 # More would mean that something varies in a statement's text that should not: start again.
 MAX_PREPARED = 200
+# PostgreSQL's codes for "prepared statement does not exist" and "cached plan must not
+# change result type" (a table changed under the statement).
+STATEMENT_GONE = {"26000", "0A000"}
 # Each query shape's statement name, text and leading parameters, made once per process.
 STATEMENTS: dict[tuple, tuple[str, str, list]] = {}
 
@@ -154,11 +157,13 @@ def execute_prepared(cursor, sql: str, params, varying) -> None:
             # One round trip, as the plain query was (the driver gives the last result).
             cursor.execute(f"PREPARE {name} AS {text.replace('%', '%%')}; {run}", passed)
             kept[1].add(name)
-    except DatabaseError:
+    except DatabaseError as error:
         # A statement gone (DEALLOCATE by a pooler) or made stale by a migration that
         # changed a table under a running server: start again from nothing, and run
-        # this one as it is. In a transaction the error has ended it: the caller sees it.
-        if wrapper.in_atomic_block:
+        # this one as it is. In a transaction the error has ended it: the caller sees
+        # it, as it does any other error (a timeout is not run a second time).
+        code = getattr(error.__cause__, "pgcode", None)
+        if wrapper.in_atomic_block or code not in STATEMENT_GONE:
             raise
         kept[1].clear()
         cursor.execute("DEALLOCATE ALL")

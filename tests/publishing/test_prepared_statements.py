@@ -5,7 +5,7 @@ plain query would, by the public rule as it is when they run."""
 import datetime
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 
 from publishing.models import Status
 from publishing.rows import rows_by_key
@@ -100,3 +100,28 @@ def test_off_the_rows_come_from_the_plain_query(recommendations, settings):
     before = ours()
     assert public_rows(keys) == orm_rows(keys)
     assert ours() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_query_that_fails_otherwise_is_not_run_again(recommendations):
+    """A timeout (or any error but a statement gone) reaches the caller, run once."""
+    keys = [recommendation.pk for recommendation in recommendations]
+    public_rows(keys)  # prepared
+    seen = []
+
+    def time_out(execute, sql, params, many, context):
+        seen.append(sql)
+        if sql.startswith("EXECUTE"):
+            context["cursor"].execute("SET statement_timeout = 20")
+            try:
+                return execute("SELECT pg_sleep(1)", None, many, context)
+            finally:
+                context["cursor"].execute("SET statement_timeout = 0")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(time_out), pytest.raises(OperationalError):
+        public_rows(keys)
+    assert len([sql for sql in seen if sql.startswith("EXECUTE")]) == 1
+    again = ("DEALLOCATE", 'SELECT "reports_recommendation"')
+    assert not any(sql.startswith(again) for sql in seen)
+    assert public_rows(keys) == orm_rows(keys)
