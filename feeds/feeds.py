@@ -190,7 +190,7 @@ class KnowledgeGapsFeed(AtomFeed):
         return "knowledge-gaps"
 
     def link(self):
-        return reverse("reports:gapanalysis-list")
+        return reverse("agenda:gap-list")
 
     def items(self):
         # A change of status comes after the gap was recorded; unknown dates fall back.
@@ -217,7 +217,9 @@ class KnowledgeGapsFeed(AtomFeed):
         return " ".join(parts)
 
     def item_link(self, gap):
-        return gap.get_absolute_url()
+        # The gap's own page in the register (its history, who works on it, "I could
+        # help"), not its line on the page of the analysis or report it came from.
+        return reverse("agenda:gap-detail", kwargs={"pk": gap.pk})
 
     def item_guid(self, gap):
         if gap.status_changed_at:

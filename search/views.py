@@ -24,7 +24,8 @@ from .engine import search
 from .forms import FACET_PARAMETERS, SINGLE, SORTS, SearchForm
 from .query import MAX_QUERY_CHARS, Query, Term, clean
 
-# Values shown per facet, most results first; the rest are reached by narrowing first.
+# Values shown per facet (but years), most results first; the page says how many more
+# there are, reached by narrowing the search first.
 FACET_OPTIONS = 10
 
 
@@ -131,10 +132,14 @@ def facet_groups(results, filters, links) -> tuple[list[dict], list[dict]]:
         else:
             options.sort(key=lambda key: (-found[key], labels[key][1].casefold()))
         if options:
+            # Every year (a few dozen at most, and a year left out looked like none there);
+            # of the others the commonest, and how many more there are.
+            shown = options if name == "year" else options[:FACET_OPTIONS]
             groups.append(
                 {
                     "name": name,
                     "heading": heading,
+                    "more": len(options) - len(shown),
                     "options": [
                         {
                             "label": labels[key][1],
@@ -145,7 +150,7 @@ def facet_groups(results, filters, links) -> tuple[list[dict], list[dict]]:
                             "results": "result" if found[key] == 1 else "results",
                             "href": links.adding(name, labels[key][0]),
                         }
-                        for key in options[:FACET_OPTIONS]
+                        for key in shown
                     ],
                 }
             )

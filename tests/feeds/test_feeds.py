@@ -103,7 +103,10 @@ def test_knowledge_gaps_feed_announces_new_gaps_and_each_change_of_status(client
     entry = feed.entries[0]
     assert entry.title == "Now being researched: Who launders the money?"
     assert entry.id != first_id, "a change of status must be a new entry for feed readers"
-    assert entry.link.endswith(f"{analysis.get_absolute_url()}#gap-{gap.pk}")
+    # The gap's own page in the register, and the feed's page is the register.
+    assert entry.link.endswith(reverse("agenda:gap-detail", kwargs={"pk": gap.pk}))
+    assert any(link.href.endswith(reverse("agenda:gap-list")) for link in feed.feed.links)
+    assert client.get(entry.link).status_code == 200
 
 
 def test_saving_a_gap_without_changing_its_status_is_not_a_status_change():
@@ -132,6 +135,7 @@ def test_feeds_answer_with_validators_and_304_when_unchanged(client, published_r
         ("reports:report-list", "feeds:reports"),
         ("browse:home", "feeds:reports"),
         ("reports:gapanalysis-list", "feeds:knowledge-gaps"),
+        ("agenda:gap-list", "feeds:knowledge-gaps"),
     ],
 )
 def test_pages_name_their_feed_for_feed_readers_and_people(client, page, feed, published_report):
@@ -169,4 +173,5 @@ def test_knowledge_gaps_raised_by_a_report_alone_are_in_the_feed(client):
     entry = feed.entries[0]
     assert entry.title == "New knowledge gap: Who moves the cash?"
     assert "From A news post." in entry.summary
-    assert entry.link.endswith(f"{report.get_absolute_url()}#gap-{KnowledgeGap.objects.get().pk}")
+    gap = KnowledgeGap.objects.get()
+    assert entry.link.endswith(reverse("agenda:gap-detail", kwargs={"pk": gap.pk}))

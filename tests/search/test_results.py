@@ -167,6 +167,24 @@ def test_facet_counts_equal_the_results_they_filter_to(search, client):
             assert narrowed.context["results"].count == option["count"], option["href"]
 
 
+def test_every_year_is_offered_and_a_cut_facet_says_how_many_more(search):
+    """Only the commonest tags are listed, and the page says so; no year is left out."""
+    for i in range(14):
+        factories.ReportFactory(
+            title=f"Cuckooing study {i}",
+            published_on=datetime.date(2000 + i, 5, 1),
+            tags=[f"tag {i}"],
+        )
+    response = search("cuckooing")
+
+    assert set(facet_options(response, "year")) == {str(2000 + i) for i in range(14)}
+    groups = {group["name"]: group for group in response.context["facet_groups"]}
+    shown = len(groups["tag"]["options"])
+    assert shown < 14 and groups["tag"]["more"] == 14 - shown
+    assert f"{14 - shown} more not shown: narrow the search" in response.content.decode()
+    assert groups["year"]["more"] == 0
+
+
 def test_facets_combine_and_each_is_removable(search, client):
     theme = factories.ThemeFactory(short_name="Protection", slug="protection")
     other = factories.ThemeFactory(short_name="Other", slug="other")
