@@ -181,6 +181,29 @@ def content_cached(name: str, compute):
     return value
 
 
+class Memo:
+    """Answers kept for the current content version in this worker, at most ``limit``.
+
+    For facts that only a content write can change (a key public, a word known, a
+    tag's name): kept until the version changes, as cached pages are, then begun again.
+    Each worker holds its own; nothing is shared or stored.
+    """
+
+    def __init__(self, name: str, limit: int, empty=dict):
+        self.name, self.limit, self.empty = name, limit, empty
+        # One reference, swapped whole: a thread never sees one version with the
+        # answers of another.
+        self.state = (None, empty())
+
+    def current(self):
+        version = content_key(self.name)
+        kept, values = self.state
+        if kept != version or len(values) > self.limit:
+            values = self.empty()
+            self.state = (version, values)
+        return values
+
+
 def _shows_on_public_pages(model) -> bool:
     # Historical models (module "__fake__") are migrations at work; post_migrate covers them.
     # The version row itself is not content: bumping it must not bump it again.

@@ -12,6 +12,7 @@ from itertools import islice
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
 
 from publishing.bulk import insert_rows
+from publishing.versioning import bump_content_version
 
 from .backends import backend
 from .documents import BY_MODEL, KINDS, Document, Kind
@@ -122,6 +123,9 @@ def rebuild(progress=None) -> dict[Kind, int]:
                 progress(kind, 0, 0)
             counts[kind] = len(ids)
         engine.optimise()
+        # Search pages and what searches remember are kept per content
+        # version: a new index starts a new one, as a content write does (versioning.Memo).
+        bump_content_version(schedule_changed=False)
     return counts
 
 

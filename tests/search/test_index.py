@@ -1,5 +1,7 @@
 """The index follows the content: publish, unpublish, delete and re-link show on the next search."""
 
+from io import StringIO
+
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
@@ -167,6 +169,17 @@ def test_rebuild_empties_then_fills_with_counts(capsys):
     assert "3 reports" in output and "Indexed" in output
     assert "[##############################] 3/3" in output
     assert len(indexed(Report)) == 3
+
+
+def test_after_a_rebuild_searches_see_the_new_index_at_once(search):
+    report = factories.ReportFactory(title="Hawala networks")
+    Entry.objects.all().delete()  # as after a restore
+    assert titles(search("hawala")) == []
+
+    call_command("rebuild_search_index", stdout=StringIO())
+
+    # Not the page cached a moment ago, nor what searches remembered of the old index.
+    assert titles(search("hawala")) == [report.title]
 
 
 def test_update_adds_what_became_public_without_a_write_and_drops_what_stopped(capsys):

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.urls import reverse
@@ -16,6 +17,7 @@ from reports.models import Report
 from search import signals as search_signals
 from tests import factories
 from tests.catalogue import SMALL, assert_query_counts_flat, grow_catalogue
+from tests.pdfs import pdf_with_text
 from tests.search.conftest import facet_options, titles
 
 pytestmark = pytest.mark.django_db
@@ -145,6 +147,28 @@ def test_snippets_highlight_the_matched_words_and_escape_content(search):
     assert "<" not in snippet.replace("<mark>", "").replace("</mark>", "")
 
 
+def test_a_snippet_comes_from_the_first_field_holding_a_matched_word(search):
+    report = factories.ReportFactory(
+        title="Progress report",
+        summary="Cuckooing in market towns.",
+        body="Hawala banking networks, and cuckooing again.",
+    )
+    report.pdf.save("report.pdf", ContentFile(pdf_with_text("Trade-based laundering evidence")))
+
+    def snippet(query):
+        (item,) = search(query).context["results"].items
+        return item["snippet"]
+
+    summary, body = "<mark>Cuckooing</mark> in market towns", "<mark>Hawala</mark> banking"
+    assert summary in snippet("cuckooing")
+    from_body = snippet("hawala")
+    assert body in from_body and "market" not in from_body
+    assert "<mark>laundering</mark> evidence" in snippet("laundering")
+    # Words matched in different fields: the summary's word is shown.
+    assert summary in snippet("cuckooing hawala")
+    assert "Cuckooing in market <mark>towns</mark>" in snippet("towns laundering")
+
+
 def test_facet_counts_equal_the_results_they_filter_to(search, client):
     themes = factories.ThemeFactory.create_batch(3)
     organisation = factories.OrganisationFactory()
@@ -260,6 +284,27 @@ def test_a_misspelt_word_still_finds_the_report(search):
     assert "q=resilience" in response.context["facet_groups"][0]["options"][0]["href"]
 
 
+def test_words_spellings_and_tags_learnt_by_searches_follow_what_is_published(search):
+    # Searches remember which words the vocabulary holds, how a prefix ends, the likeliest
+    # spelling and a tag's name: each must follow the next write.
+    assert titles(search("mccus")) == []
+    assert titles(search("hawala")) == []
+    assert titles(search("rezilience")) == []
+    factories.PersonFactory(name="Rob McCusker")
+    report = factories.ReportFactory(title="Hawala and community resilience")
+    report.tags.add("Banking")
+
+    assert titles(search("mccus")) == ["Dr Rob McCusker"]
+    assert titles(search("hawala")) == [report.title]
+    assert search("rezilience").context["results"].corrected.text() == "resilience"
+    assert facet_options(search("hawala", sort="date"), "tag") == {"Banking": 1}
+
+    tag = report.tags.get()
+    tag.name = "Informal banking"
+    tag.save()
+    assert facet_options(search("hawala"), "tag") == {"Informal banking": 1}
+
+
 def test_a_misspelling_among_results_offers_did_you_mean(search):
     factories.ReportFactory(title="Community resilience progress report")
     factories.ReportFactory(title="Community policing")
@@ -345,6 +390,22 @@ def test_a_search_inside_a_transaction_leaves_the_planner_settings_as_they_were(
 
         cursor.execute("SELECT current_setting('random_page_cost')")
         assert cursor.fetchone()[0] == "3"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL planner setting")
+@pytest.mark.django_db(transaction=True)
+def test_a_search_outside_a_transaction_leaves_the_planner_settings_as_they_were(search):
+    factories.ReportFactory(title="Cuckooing study")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('random_page_cost')")
+        before = cursor.fetchone()[0]
+
+        # As requests run: autocommit, the setting sent with the statement it is for.
+        assert not connection.in_atomic_block
+        assert titles(search("cuckooing")) == ["Cuckooing study"]
+
+        cursor.execute("SELECT current_setting('random_page_cost')")
+        assert cursor.fetchone()[0] == before
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL index setting")
