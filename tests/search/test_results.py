@@ -169,6 +169,24 @@ def test_a_snippet_comes_from_the_first_field_holding_a_matched_word(search):
     assert "Cuckooing in market <mark>towns</mark>" in snippet("towns laundering")
 
 
+def test_every_value_of_a_result_and_of_a_facet_link_is_escaped(search):
+    organisation = factories.OrganisationFactory(name="Bold <b>University</b> & Co")
+    factories.PersonFactory(name="Hawala Expert", organisation=organisation)
+    theme = factories.ThemeFactory(short_name="<i>Markets</i>")
+    factories.ReportFactory(title="Hawala networks", themes=[theme], tags=["<u>Banking</u>"])
+
+    response = search("hawala")
+
+    html = response.content.decode()
+    assert "<b>University</b>" not in html and "<i>Markets</i>" not in html
+    assert "<u>Banking</u>" not in html
+    assert "Bold &lt;b&gt;University&lt;/b&gt; &amp; Co" in html  # the person's meta
+    assert "&lt;i&gt;Markets&lt;/i&gt;" in html  # the report's theme, and its facet
+    assert "&lt;u&gt;Banking&lt;/u&gt; <span" in html  # the tag's facet link
+    # A facet link's address has its ampersands escaped in the attribute.
+    assert 'href="/search/?q=hawala&amp;' in html
+
+
 def test_facet_counts_equal_the_results_they_filter_to(search, client):
     themes = factories.ThemeFactory.create_batch(3)
     organisation = factories.OrganisationFactory()
