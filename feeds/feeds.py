@@ -39,8 +39,23 @@ def tag_uri(request, specific: str) -> str:
     return f"tag:{request.get_host().split(':')[0]},2015:{specific}"
 
 
+class Atom(Atom1Feed):
+    """Atom with an ``<author>`` for each of an entry's authors (``author_names``).
+
+    RFC 4287 gives an entry as many authors as it has; Django's generator writes one
+    name, so several people ran together as one author ("A, B") in feed readers.
+    """
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for name in item.get("author_names", ()):
+            handler.startElement("author", {})
+            handler.addQuickElement("name", name)
+            handler.endElement("author")
+
+
 class AtomFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = Atom
 
     def __call__(self, request, *args, **kwargs):
         self.request = request
@@ -89,8 +104,8 @@ class ReportsFeed(AtomFeed):
     def item_updateddate(self, report):
         return report.updated_at
 
-    def item_author_name(self, report):
-        return report.authors or None
+    def item_extra_kwargs(self, report):
+        return {"author_names": report.authors}
 
     def item_categories(self, report):
         return report.categories
@@ -106,7 +121,7 @@ class ReportItem:
     link: str
     published_on: datetime.date | None
     updated_at: datetime.datetime
-    authors: str
+    authors: tuple[str, ...]
     categories: list[str]
 
 
@@ -144,9 +159,11 @@ def report_items(reports) -> list[ReportItem]:
             description=summary
             or f"{kinds.get(kind, kind)}, {describe_date(published_on, precision)}.",
             link=slug_url("reports:report-detail", slug),
-            published_on=published_on,
+            # <published> is a moment: a date known only to the month or the year would
+            # read as its first day, so only a known day is given (<updated> stays).
+            published_on=published_on if precision == Report.DatePrecision.DAY else None,
             updated_at=updated_at,
-            authors=", ".join(authors[pk]),
+            authors=tuple(authors[pk]),
             categories=[name for theme, name in themes if theme in linked[pk]],
         )
         for pk, slug, title, summary, kind, published_on, precision, updated_at in rows

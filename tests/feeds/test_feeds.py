@@ -1,5 +1,7 @@
 """Atom feeds: readers parse them cleanly, they list only public things, pages name them."""
 
+import datetime
+
 import feedparser
 import pytest
 from django.urls import reverse
@@ -58,12 +60,34 @@ def test_an_entry_names_only_public_themes_in_their_order_and_public_authors_by_
     entries = {entry.title: entry for entry in parsed(client, reverse("feeds:reports")).entries}
 
     assert [tag.term for tag in entries["Linked"].tags] == ["First", "Second"]
-    assert entries["Linked"].author == "Prof Amir Khan, Zoe Young"
+    # One <author> each, as RFC 4287 has it: not one name made of two.
+    assert [author.name for author in entries["Linked"].authors] == [
+        "Prof Amir Khan",
+        "Zoe Young",
+    ]
     assert entries["Undated"].summary.startswith("News, ")
     for feed in ("feeds:reports", "feeds:theme-reports"):
         url = reverse(feed, args=[first.slug] if feed.endswith("theme-reports") else [])
         content = client.get(url).content
         assert b"Unpublished theme" not in content and b"Withdrawn Person" not in content
+
+
+def test_an_entry_gives_a_publication_moment_only_for_a_known_day(client):
+    day = datetime.date(2020, 12, 14)
+    factories.ReportFactory(title="Known day", published_on=day)
+    factories.ReportFactory(
+        title="Month only", published_on=day.replace(day=1), date_precision="month"
+    )
+    factories.ReportFactory(
+        title="Year only", published_on=datetime.date(2019, 1, 1), date_precision="year"
+    )
+
+    entries = {entry.title: entry for entry in parsed(client, reverse("feeds:reports")).entries}
+
+    assert entries["Known day"].published.startswith("2020-12-14")
+    # Not "1 December" nor "1 January": the feed does not claim a day nobody recorded.
+    assert "published" not in entries["Month only"] and "published" not in entries["Year only"]
+    assert all(entry.updated for entry in entries.values())  # Atom's required date
 
 
 def test_theme_feed_lists_only_that_themes_public_reports(client, theme):
