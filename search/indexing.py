@@ -145,4 +145,9 @@ def update() -> dict[str, tuple[int, int]]:
         if added or removed:
             index(kind, sorted(added | removed))
         changes[kind.plural] = (len(added), len(removed))
+    if any(added or removed for added, removed in changes.values()):
+        # Searches remember words and completions per content version: the new
+        # entries' words must not stay unknown to them (nor cached pages stay without
+        # them) until the next write.
+        bump_content_version(schedule_changed=False)
     return changes

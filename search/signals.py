@@ -18,6 +18,7 @@ from taggit.models import Tag, TaggedItem
 
 from collaboration.models import Organisation, Person, Role, Theme
 from publishing import signals as publishing_signals
+from publishing.versioning import bump_content_version
 from reports.models import (
     AlignmentRow,
     ComparisonRow,
@@ -213,10 +214,17 @@ def schedule_passed(sender, since, until, using=DEFAULT_DB_ALIAS, **kwargs):
     passed = Q(go_live_at__gte=since, go_live_at__lte=until) | Q(
         expires_at__gte=since, expires_at__lte=until
     )
+    reindexed = False
     with on(using):
         for model in (Theme, Organisation, Person, Report, GapAnalysis):
             for instance in model.objects.using(using).filter(passed):
                 reindex(affected(instance))
+                reindexed = True
+    if reindexed:
+        # The new content version began before this index was written: searches made
+        # in between remembered its words as unknown (engine's memos), and pages were
+        # cached without its entries. A version after the index forgets both.
+        bump_content_version(using=using, schedule_changed=False)
 
 
 def connect() -> None:

@@ -1,4 +1,3 @@
-import html
 from collections import defaultdict
 from urllib.parse import urlencode
 
@@ -180,8 +179,8 @@ def options_html(options: list[dict]) -> SafeString:
     """
     return SafeString(
         "".join(
-            f'<li><a class="govuk-link" href="{html.escape(option["href"])}">'
-            f'{html.escape(option["label"])} <span class="empac-facet__count">'
+            f'<li><a class="govuk-link" href="{escape(option["href"])}">'
+            f'{escape(option["label"])} <span class="empac-facet__count">'
             f'({option["count"]:,}<span class="govuk-visually-hidden"> '
             f"{'result' if option['count'] == 1 else 'results'}</span>)</span></a></li>"
             for option in options

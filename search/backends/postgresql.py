@@ -119,7 +119,7 @@ class PostgreSQLBackend(Backend):
         ends, so the value it replaces is read first and put back after.
         """
         setting = f"SELECT set_config('{name}', '{value}', true); "
-        if not self.connection.in_atomic_block:
+        if self.connection.get_autocommit() and not self.connection.in_atomic_block:
             yield setting
             return
         # Materialised: read before set_config runs, whatever the plan.
@@ -199,14 +199,21 @@ class PostgreSQLBackend(Backend):
         # weights in the tsvector), that one's snippet would go unused, so it is not
         # made: 5.7 -> 3.9 ms a search, the same snippets for all 6,454 results of the
         # benchmark's queries.
-        later = "CASE WHEN ts_filter(match.document, '{{{}}}') @@ q THEN '' ELSE {} END"
+        # Only where those fields are short enough for their snippets to hold every match
+        # (octet_length: bytes, at least the characters left() counts).
+        later = "CASE WHEN {} AND ts_filter(match.document, '{{{}}}') @@ q THEN '' ELSE {} END"
+        short = f"octet_length(entry.{{}}) <= {HEADLINE_CHARS}"
         columns = ", ".join(
             (
                 headline.format("title"),
                 headline.format("summary"),
-                later.format(LABELS["summary"].lower(), headline.format("body")),
                 later.format(
-                    f"{LABELS['summary']},{LABELS['body']}".lower(), headline.format("attachment")
+                    short.format("summary"), LABELS["summary"].lower(), headline.format("body")
+                ),
+                later.format(
+                    f"{short.format('summary')} AND {short.format('body')}",
+                    f"{LABELS['summary']},{LABELS['body']}".lower(),
+                    headline.format("attachment"),
                 ),
             )
         )

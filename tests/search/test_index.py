@@ -182,6 +182,17 @@ def test_after_a_rebuild_searches_see_the_new_index_at_once(search):
     assert titles(search("hawala")) == [report.title]
 
 
+def test_what_update_indexes_is_found_by_prefix_at_once(search):
+    report = factories.ReportFactory(title="Hawala networks", status=Status.DRAFT)
+    assert titles(search("hawal")) == []  # searches now remember "hawal" completes nothing
+    # Public without a write that indexes it (a rule that depends on the clock, say).
+    Report.objects.filter(pk=report.pk).update(status=Status.PUBLISHED)
+
+    call_command("update_search_index", stdout=StringIO())
+
+    assert titles(search("hawal")) == [report.title]
+
+
 def test_update_adds_what_became_public_without_a_write_and_drops_what_stopped(capsys):
     waiting = factories.ReportFactory(status=Status.DRAFT)
     leaving = factories.ReportFactory()

@@ -169,6 +169,16 @@ def test_a_snippet_comes_from_the_first_field_holding_a_matched_word(search):
     assert "Cuckooing in market <mark>towns</mark>" in snippet("towns laundering")
 
 
+def test_a_match_past_the_part_of_a_long_summary_that_snippets_read_still_shows(search):
+    # Snippets read the first 50,000 characters of each field (ts_headline reads all it is
+    # given); a summary longer than that, matching only after it, must not hide the body's.
+    factories.ReportFactory(summary="filler words " * 4_500 + "hawala", body="Hawala banking.")
+
+    (item,) = search("hawala").context["results"].items
+
+    assert "<mark>" in item["snippet"]
+
+
 def test_every_value_of_a_result_and_of_a_facet_link_is_escaped(search):
     organisation = factories.OrganisationFactory(name="Bold <b>University</b> & Co")
     factories.PersonFactory(name="Hawala Expert", organisation=organisation)
@@ -185,6 +195,7 @@ def test_every_value_of_a_result_and_of_a_facet_link_is_escaped(search):
     assert "&lt;u&gt;Banking&lt;/u&gt; <span" in html  # the tag's facet link
     # A facet link's address has its ampersands escaped in the attribute.
     assert 'href="/search/?q=hawala&amp;' in html
+    assert "&amp;lt;" not in html and "&amp;amp;" not in html  # nothing escaped twice
 
 
 def test_facet_counts_equal_the_results_they_filter_to(search, client):
