@@ -1,13 +1,14 @@
 from collections import defaultdict
 from urllib.parse import urlencode
 
+from django.core.cache import caches
 from django.urls import reverse
 from django.utils.html import conditional_escape as escape
 from django.utils.safestring import SafeString
 from django.views.generic import TemplateView
 from taggit.models import Tag
 
-from publishing.versioning import Memo
+from publishing.versioning import Memo, serving_once
 from reports.models import Report
 
 from .documents import (
@@ -234,6 +235,13 @@ def broader(query: Query) -> list[Query]:
 
 class SearchView(TemplateView):
     template_name = "search/results.html"
+
+    def get(self, request, *args, **kwargs):
+        # One content version for the whole search and its page, also for a signed-in
+        # reader, whom the page cache does not serve: otherwise each memo, compiled query
+        # and cached fragment would read the version again, once per word typed.
+        with serving_once(caches["pages"]):
+            return super().get(request, *args, **kwargs).render()
 
     def get_context_data(self, **kwargs):
         request = self.request

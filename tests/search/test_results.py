@@ -6,6 +6,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
@@ -449,6 +450,18 @@ def test_a_bulk_index_inside_a_transaction_leaves_the_callers_settings_as_they_w
 
         cursor.execute("SELECT current_setting('gin_pending_list_limit')")
         assert cursor.fetchone()[0] == "8MB"
+
+
+def test_a_signed_in_search_reads_the_content_version_once(editor_client):
+    factories.ReportFactory(title="Cuckooing in market towns")
+
+    # Not served by the page cache (a signed-in reader), with words to complete and correct.
+    with CaptureQueriesContext(connection) as queries:
+        response = editor_client.get(reverse("search:results"), {"q": "cuckoo markt towns"})
+
+    assert response.status_code == 200 and titles(response) == ["Cuckooing in market towns"]
+    reads = [query for query in queries if "publishing_contentversion" in query["sql"]]
+    assert len(reads) == 1
 
 
 def test_the_header_box_searches_on_every_page(client):
