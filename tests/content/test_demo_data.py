@@ -1,9 +1,9 @@
-import time
 import tomllib
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
 from collaboration.models import Person
@@ -91,19 +91,17 @@ def test_writes_in_bulk_so_queries_do_not_grow_with_the_count(
     assert demo_reports().count() == 500
 
 
-def test_ten_thousand_reports_take_seconds(seeded):
-    # SQLite works in this thread, so its CPU time is the command's cost whatever else
-    # the machine runs (the clock gave 9 s alone and 18 to 38 s beside four test runs);
-    # PostgreSQL's work is in its server, so there the clock, with a round trip per batch.
-    sqlite = connection.vendor == "sqlite"
-    clock = time.thread_time if sqlite else time.perf_counter
-    started = clock()
-    call_command("generate_demo_data", reports=10_000, seed=7)
-    elapsed = clock() - started
+def test_thousands_of_reports_take_queries_by_batch_not_by_report(seeded):
+    # How long generating takes is measured by `make bench` (100,000 reports, target
+    # under two minutes), not here: a time limit in a test failed on a slower machine
+    # (15.8 s of CPU against 15) with nothing changed. What keeps it fast is that the
+    # queries go by batch: 4,000 reports take 229 on SQLite and 97 on PostgreSQL; one a
+    # report would be 4,000.
+    with CaptureQueriesContext(connection) as queries:
+        call_command("generate_demo_data", reports=4_000, seed=7)
 
-    assert demo_reports().count() == 10_000
-    limit = 15 if sqlite else 60
-    assert elapsed < limit, f"took {elapsed:.1f} s"
+    assert demo_reports().count() == 4_000
+    assert len(queries) < 4_000 // 10
 
 
 def test_invalidates_cached_pages_when_done(seeded, client):
